@@ -1,0 +1,59 @@
+# Rejoinder — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO_DATA ?= var/demo
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo serve test test-sqlite test-postgres test-deps lint format bench clean openapi
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(INSTALLED) ## create the virtualenv and install Rejoinder with its test tools
+
+demo: $(INSTALLED) ## load the sample article and serve it at http://127.0.0.1:8000 (SQLite)
+	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder demo --bind 127.0.0.1:8000
+
+serve: $(INSTALLED) ## serve the local database at http://127.0.0.1:8000
+	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder serve --bind 127.0.0.1:8000
+
+lint: $(INSTALLED) ## ruff (lint + format check) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(INSTALLED) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+test-deps: ## install chromium and postgresql from Debian when run as root and missing
+	@scripts/install-test-deps
+
+test: lint test-deps ## lint, then the whole suite on SQLite and on PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(INSTALLED) ## the suite on SQLite
+	$(BIN)/pytest -p no:cacheprovider -q
+
+test-postgres: $(INSTALLED) ## the suite on a throw-away PostgreSQL server on a free port
+	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -q
+
+bench: $(INSTALLED) ## load benchmarks against the peers (see bench/README.md)
+	bench/run.sh
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) var
+
+openapi: $(INSTALLED) ## rewrite the committed OpenAPI snapshot (docs/openapi.json) after an API change
+	$(BIN)/python -c 'import os, json, django; os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"; django.setup(); from rejoinder.api.main import api; print(json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), indent=1, sort_keys=True))' > docs/openapi.json

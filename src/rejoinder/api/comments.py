@@ -1,0 +1,160 @@
+"""Threads, comments and votes."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from rejoinder.api.schemas import (
+    CommentEditIn,
+    CommentIn,
+    CommentOut,
+    PostedCommentOut,
+    ProblemOut,
+    ThreadOut,
+    VoteIn,
+    VoteOut,
+)
+from rejoinder.api.serialize import comment_dict, thread_dict
+from rejoinder.comments.identity import commenter_for, find_commenter
+from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
+from rejoinder.comments.thread import parse_sort, read_thread
+from rejoinder.comments.voting import vote_on_comment, votes_by
+from rejoinder.errors import InvalidInput
+from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.pages.lookup import find_page, get_site
+from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
+
+router = Router(tags=["comments"])
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemOut)
+
+
+class ThreadQuery(Schema):
+    uri: str
+    site: int | None = None
+    sort: str | None = None
+    page: int = 1
+    limit: str | None = None
+
+
+def _page_size(limit: str | None, default: int) -> int | None:
+    if limit is None or limit == "":
+        return default
+    if limit == "all":
+        return None
+    if not limit.isdigit() or not 1 <= int(limit) <= 500:
+        raise InvalidInput(
+            "`limit` is a number of top-level comments from 1 to 500, or `all`.", field="limit"
+        )
+    return int(limit)
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, separators=(",", ":")), status=status, content_type="application/json"
+    )
+
+
+@router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="Read a discussion")
+def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
+    """Return one page of top-level comments with all their replies (`limit=all`: everything).
+
+    Anonymous reads are served from a cache keyed by the page's version, so any change to the
+    discussion is visible at once; a request that identifies a reader also gets `mine`/`my_vote`.
+    """
+    site = get_site(q.site)
+    page = find_page(site, q.uri)
+    sort = parse_sort(q.sort, site.default_sort)
+    size = _page_size(q.limit, site.page_size)
+    if q.page < 1 or q.page > 100_000:
+        raise InvalidInput("`page` must be 1 or more.", field="page")
+    commenter = find_commenter(reader_key(request))
+    etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{size}-{commenter.pk if commenter else 0}"'
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    if commenter is None:
+        key = f"thread:{page.pk}:{page.version}:{sort.value}:{q.page}:{size}"
+        body = cache.get(key)
+        if body is None:
+            window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size)
+            body = json.dumps(thread_dict(window), separators=(",", ":")).encode()
+            cache.set(key, body, settings.REJOINDER["THREAD_CACHE_SECONDS"])
+    else:
+        window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size)
+        votes = votes_by(commenter, [c.pk for c in window.comments()])
+        body = json.dumps(
+            thread_dict(window, reader_id=commenter.pk, my_votes=votes), separators=(",", ":")
+        ).encode()
+    return HttpResponse(
+        body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
+    )
+
+
+@router.post(
+    "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
+)
+def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
+    page = find_page(get_site(payload.site), payload.uri)
+    key, new_token = ensure_reader(request)
+    with transaction.atomic():
+        comment = post_comment(
+            page=page,
+            author=commenter_for(key),
+            name=payload.name,
+            email=payload.email,
+            website=payload.website,
+            body=payload.body,
+            parent_id=payload.parent,
+            ip_hash=ip_hash(request),
+        )
+    response = _json(
+        {"comment": comment_dict(comment, [], reader_id=comment.author_id), "reader": new_token},
+        201,
+    )
+    remember_reader(response, new_token)
+    return response
+
+
+@router.patch(
+    "/comments/{comment_id}", response={200: CommentOut, **ERRORS}, summary="Edit your comment"
+)
+def update_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> HttpResponse:
+    editor = find_commenter(reader_key(request))
+    comment = edit_comment(comment_id=comment_id, editor=editor, body=payload.body)
+    return _json(comment_dict(comment, [], reader_id=comment.author_id))
+
+
+@router.delete(
+    "/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete your comment"
+)
+def remove_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Delete the comment; one with replies stays as a "[removed]" placeholder."""
+    delete_comment(comment_id=comment_id, requester=find_commenter(reader_key(request)))
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/comments/{comment_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a comment"
+)
+def vote(request: HttpRequest, comment_id: int, payload: VoteIn) -> HttpResponse:
+    key, new_token = ensure_reader(request)
+    with transaction.atomic():
+        enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
+        comment = vote_on_comment(
+            comment_id=comment_id, voter=commenter_for(key), value=payload.value
+        )
+    response = _json(
+        {
+            "id": comment.pk,
+            "upvotes": comment.upvotes,
+            "downvotes": comment.downvotes,
+            "my_vote": payload.value,
+            "reader": new_token,
+        }
+    )
+    remember_reader(response, new_token)
+    return response

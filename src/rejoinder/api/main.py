@@ -1,0 +1,54 @@
+"""The JSON API at /api/v1: one router per domain app, errors as application/problem+json."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from rejoinder.api import comments, pages, ratings
+from rejoinder.config.middleware import problem
+from rejoinder.errors import RateLimited, RejoinderError
+
+api = NinjaAPI(
+    title="Rejoinder API",
+    version="1",
+    description=(
+        "Read discussions, post, edit and delete comments, vote, rate pages and count comments. "
+        "Writes need `Content-Type: application/json`. A reader is identified by the signed "
+        "token the API returns as `reader` on a first write; send it back in the "
+        "`X-Rejoinder-Reader` header (pages on this server use a cookie instead)."
+    ),
+    urls_namespace="api",
+    # No cookie-based auth is declared, so ninja adds no CSRF check: ApiGuardMiddleware
+    # requires JSON from an allowed origin for every write instead.
+)
+api.add_router("/", comments.router)
+api.add_router("/", ratings.router)
+api.add_router("/", pages.router)
+
+
+@api.exception_handler(RejoinderError)
+def _domain_error(request: HttpRequest, exc: RejoinderError) -> HttpResponse:
+    response = problem(exc.status, exc.title, exc.message, field=exc.field)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+    detail = "; ".join(problems) or "The request is not valid."
+    return problem(422, "Invalid input", detail)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(401, "Unauthorized", "Sign in first.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, "Error", str(exc))

@@ -1,0 +1,35 @@
+"""Star ratings of pages."""
+
+import json
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from rejoinder.api.comments import ERRORS
+from rejoinder.api.schemas import RatingIn, RatingOut
+from rejoinder.comments.identity import commenter_for
+from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.pages.lookup import find_page, get_site
+from rejoinder.ratings.rating import rate_page
+from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
+
+router = Router(tags=["ratings"])
+
+
+@router.put("/ratings", response={200: RatingOut, **ERRORS}, summary="Rate a page (1-5 stars)")
+def put_rating(request: HttpRequest, payload: RatingIn) -> HttpResponse:
+    """Set this reader's rating of the page; rating again changes it."""
+    page = find_page(get_site(payload.site), payload.uri)
+    key, new_token = ensure_reader(request)
+    with transaction.atomic():
+        enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
+        page = rate_page(page=page, rater=commenter_for(key), stars=payload.stars)
+    body = {
+        "rating": {"average": page.rating_average, "count": page.rating_count},
+        "my_stars": payload.stars,
+        "reader": new_token,
+    }
+    response = HttpResponse(json.dumps(body), content_type="application/json")
+    remember_reader(response, new_token)
+    return response

@@ -1,0 +1,79 @@
+"""Turning thread windows into the API's JSON shape, fast enough for 1,000 comments a request.
+
+Plain dicts and one `json.dumps`: validating a thousand nested objects through schema models
+costs more than the rest of the request. The shapes are declared for OpenAPI in `schemas.py`,
+and a test checks that this output validates against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.thread import ThreadNode, ThreadWindow
+from rejoinder.pages.models import Page
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def comment_dict(
+    comment: Comment,
+    replies: list[dict[str, Any]],
+    *,
+    reader_id: int | None = None,
+    my_votes: dict[int, int] | None = None,
+) -> dict[str, Any]:
+    removed = comment.status == CommentStatus.REMOVED
+    data: dict[str, Any] = {
+        "id": comment.pk,
+        "parent": comment.parent_id,
+        "depth": comment.depth,
+        "status": comment.status,
+        "author": None
+        if removed
+        else {"name": comment.author_name, "website": comment.author_website or None},
+        "reply_to": (
+            {"id": comment.reply_to_id, "name": comment.reply_to_name}
+            if comment.reply_to_name
+            else None
+        ),
+        "html": "" if removed else comment.body_html,
+        "created": _iso(comment.created_at),
+        "edited": _iso(comment.edited_at),
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "replies": replies,
+    }
+    if reader_id is not None:
+        data["mine"] = comment.author_id == reader_id
+        data["my_vote"] = (my_votes or {}).get(comment.pk, 0)
+    return data
+
+
+def _nodes(nodes: list[ThreadNode], **reader: Any) -> list[dict[str, Any]]:
+    return [comment_dict(n.comment, _nodes(n.replies, **reader), **reader) for n in nodes]
+
+
+def page_dict(page: Page) -> dict[str, Any]:
+    return {
+        "uri": page.uri,
+        "title": page.title,
+        "is_open": page.is_open,
+        "comment_count": page.comment_count,
+        "rating": {"average": page.rating_average, "count": page.rating_count},
+    }
+
+
+def thread_dict(
+    window: ThreadWindow, *, reader_id: int | None = None, my_votes: dict[int, int] | None = None
+) -> dict[str, Any]:
+    return {
+        "page": page_dict(window.page),
+        "sort": window.sort.value,
+        "page_number": window.page_number,
+        "has_next": window.has_next,
+        "next_page": window.page_number + 1 if window.has_next else None,
+        "comments": _nodes(window.nodes, reader_id=reader_id, my_votes=my_votes),
+    }

@@ -1,0 +1,41 @@
+"""Guest identity: a random reader key, issued and signed by the server (security.md rule 8).
+
+The browser keeps the signed token (a cookie on our pages, or the API's `reader` field); only
+the server can mint one, so nobody can claim another reader's comments by guessing.
+"""
+
+import secrets
+
+from django.core import signing
+
+from rejoinder.comments.models import Commenter
+
+_signer = signing.Signer(salt="rejoinder.reader")
+
+
+def issue_reader_token() -> str:
+    """Mint a new signed reader token for a browser that has none."""
+    return _signer.sign(secrets.token_urlsafe(24))
+
+
+def reader_key_from_token(token: str | None) -> str | None:
+    """Return the reader key inside a signed token, or None if absent or forged."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        return _signer.unsign(token)
+    except signing.BadSignature:
+        return None
+
+
+def find_commenter(reader_key: str | None) -> Commenter | None:
+    """Return the commenter behind a reader key, if that reader ever wrote, voted or rated."""
+    if not reader_key:
+        return None
+    return Commenter.objects.filter(reader_key=reader_key).first()
+
+
+def commenter_for(reader_key: str) -> Commenter:
+    """Return the commenter for a reader key, creating it on the reader's first write."""
+    commenter, _ = Commenter.objects.get_or_create(reader_key=reader_key)
+    return commenter

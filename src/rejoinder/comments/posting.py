@@ -1,0 +1,221 @@
+"""Writing comments: post, edit, delete. Every surface (form, API, importer, CLI) calls these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rejoinder.comments.markdown import find_forbidden_character, render_markdown
+from rejoinder.comments.models import Comment, Commenter, CommentStatus
+from rejoinder.comments.policy import Verdict, moderation_policy
+from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rejoinder.pages.models import Page
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def clean_name(name: str) -> str:
+    """Check a display name: present, one line, bounded."""
+    name = " ".join((name or "").split())
+    limit = settings.REJOINDER["NAME_MAX_LENGTH"]
+    if not name:
+        raise InvalidInput(_("Please give a name to show with your comment."), field="name")
+    if len(name) > limit:
+        raise InvalidInput(
+            _("Your name is %(n)d characters long; the limit is %(limit)d.")
+            % {"n": len(name), "limit": limit},
+            field="name",
+        )
+    if find_forbidden_character(name):
+        raise InvalidInput(_("Your name contains control characters."), field="name")
+    return name
+
+
+def clean_email(email: str) -> str:
+    """Check an optional email address; refuse anything that could inject mail headers."""
+    email = (email or "").strip()
+    if not email:
+        return ""
+    if len(email) > 254 or "\r" in email or "\n" in email:
+        raise InvalidInput(_("That email address is not valid."), field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(_("That email address is not valid."), field="email") from None
+    return email
+
+
+def clean_website(website: str) -> str:
+    """Check an optional website: an http(s) URL."""
+    website = (website or "").strip()
+    if not website:
+        return ""
+    if len(website) > 300:
+        raise InvalidInput(
+            _("The website address is too long (300 characters at most)."), field="website"
+        )
+    try:
+        _url_validator(website)
+    except ValidationError:
+        raise InvalidInput(
+            _("The website must be an http:// or https:// address."), field="website"
+        ) from None
+    return website
+
+
+def clean_body(body: str) -> str:
+    """Check a comment's Markdown source: not empty, within the length limit, printable."""
+    body = (body or "").replace("\r\n", "\n").strip()
+    limit = settings.REJOINDER["COMMENT_MAX_LENGTH"]
+    if not body:
+        raise InvalidInput(_("Write something before posting."), field="body")
+    if len(body) > limit:
+        raise InvalidInput(
+            _("Your comment is %(n)d characters long; the limit is %(limit)d. Please shorten it.")
+            % {"n": len(body), "limit": limit},
+            field="body",
+        )
+    if find_forbidden_character(body):
+        raise InvalidInput(_("Your comment contains control characters."), field="body")
+    return body
+
+
+def _placement(page: Page, parent_id: int | None) -> tuple[Comment | None, Comment | None, int]:
+    """Return (parent, reply_to, depth) for a new comment, clamping to the site's max depth."""
+    if parent_id is None:
+        return None, None, 0
+    parent = Comment.objects.filter(pk=parent_id, page=page).first()
+    if parent is None:
+        raise NotFound(
+            _("The comment you are replying to does not exist on this page."), field="parent"
+        )
+    if parent.status != CommentStatus.PUBLISHED:
+        raise Conflict(
+            _("The comment you are replying to has been removed; replies are closed."),
+            field="parent",
+        )
+    max_depth = page.site.max_reply_depth
+    answered = parent
+    while parent.depth >= max_depth and parent.parent_id is not None:
+        parent = Comment.objects.get(pk=parent.parent_id)
+    reply_to = answered if answered.pk != parent.pk else None
+    return parent, reply_to, parent.depth + 1
+
+
+def post_comment(
+    *,
+    page: Page,
+    author: Commenter,
+    name: str,
+    body: str,
+    email: str = "",
+    website: str = "",
+    parent_id: int | None = None,
+    ip_hash: str = "",
+    created_at: datetime | None = None,
+    moderated: bool = True,
+) -> Comment:
+    """Validate, render and store a new comment, asking moderation for its status.
+
+    Runs in one transaction: the page's counters and version change with the insert, so a
+    2xx means the comment and its counts are committed together. `moderated=False` is for
+    the publisher's own tools (imports, the demo): the comment is published without a verdict.
+    """
+    name = clean_name(name)
+    email = clean_email(email)
+    website = clean_website(website)
+    body = clean_body(body)
+    body_html = render_markdown(body)
+    if not page.is_open:
+        raise Forbidden(_("This page is closed to new comments."))
+    with transaction.atomic():
+        parent, reply_to, depth = _placement(page, parent_id)
+        verdict = (
+            moderation_policy().judge(page=page, author=author, body=body, ip_hash=ip_hash)
+            if moderated
+            else Verdict(CommentStatus.PUBLISHED)
+        )
+        if (author.display_name, author.email, author.website) != (name, email, website):
+            author.display_name, author.email, author.website = name, email, website
+            author.save(update_fields=["display_name", "email", "website"])
+        comment = Comment(
+            page=page,
+            author=author,
+            author_name=name,
+            author_website=website,
+            parent=parent,
+            reply_to=reply_to,
+            reply_to_name=reply_to.author_name if reply_to else "",
+            depth=depth,
+            body=body,
+            body_html=body_html,
+            status=verdict.status,
+            ip_hash=ip_hash,
+            created_at=created_at or timezone.now(),
+        )
+        comment.save()
+        comment.root_id = parent.root_id if parent else comment.pk
+        Comment.objects.filter(pk=comment.pk).update(root_id=comment.root_id)
+        published = comment.status == CommentStatus.PUBLISHED
+        page.bump(comment_count=1 if published else 0)
+    return comment
+
+
+def get_own_comment(*, comment_id: int, requester: Commenter | None) -> Comment:
+    """Return a comment its requester wrote; anyone else is refused."""
+    comment = Comment.objects.select_related("page__site").filter(pk=comment_id).first()
+    if comment is None or comment.status in (CommentStatus.REMOVED, CommentStatus.SPAM):
+        raise NotFound(_("That comment does not exist or has been removed."))
+    if requester is None or comment.author_id != requester.pk:
+        raise Forbidden(_("Only the author can change this comment."))
+    return comment
+
+
+def edit_comment(
+    *, comment_id: int, editor: Commenter | None, body: str, now: datetime | None = None
+) -> Comment:
+    """Replace a comment's text, within the site's edit window, by its author only."""
+    comment = get_own_comment(comment_id=comment_id, requester=editor)
+    now = now or timezone.now()
+    window = comment.page.site.edit_window_minutes
+    if not comment.is_editable(now, window):
+        raise Forbidden(
+            _("Comments can be edited for %(minutes)d minutes after posting; that time is over.")
+            % {"minutes": window}
+        )
+    body = clean_body(body)
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = now
+    with transaction.atomic():
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        comment.page.bump()
+    return comment
+
+
+def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment | None:
+    """Delete the requester's own comment.
+
+    A comment with replies becomes a "[removed]" placeholder so the replies keep their context;
+    one without replies is deleted outright. Returns the placeholder, or None when deleted.
+    """
+    comment = get_own_comment(comment_id=comment_id, requester=requester)
+    was_published = comment.status == CommentStatus.PUBLISHED
+    with transaction.atomic():
+        if comment.children.exists():
+            comment.status = CommentStatus.REMOVED
+            comment.body = ""
+            comment.body_html = ""
+            comment.save(update_fields=["status", "body", "body_html"])
+            result: Comment | None = comment
+        else:
+            comment.delete()
+            result = None
+        comment.page.bump(comment_count=-1 if was_published else 0)
+    return result

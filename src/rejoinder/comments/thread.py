@@ -1,0 +1,117 @@
+"""Reading a discussion: one window of top-level comments with all their replies.
+
+Two queries whatever the size: the window of top-level comments, then every reply under
+them (by `root`), assembled into a tree in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.pages.models import CommentSort, Page
+
+VISIBLE = (CommentStatus.PUBLISHED, CommentStatus.REMOVED)
+ORDERINGS = {
+    CommentSort.NEWEST: ("-created_at", "-id"),
+    CommentSort.OLDEST: ("created_at", "id"),
+    CommentSort.BEST: ("-score", "-created_at", "-id"),
+}
+
+
+@dataclass
+class ThreadNode:
+    comment: Comment
+    replies: list[ThreadNode] = field(default_factory=list)
+
+
+@dataclass
+class ThreadWindow:
+    page: Page
+    sort: CommentSort
+    page_number: int
+    page_size: int | None
+    has_next: bool
+    nodes: list[ThreadNode]
+
+    def comments(self) -> list[Comment]:
+        """Return every comment in the window, depth first."""
+        out: list[Comment] = []
+        stack = list(reversed(self.nodes))
+        while stack:
+            node = stack.pop()
+            out.append(node.comment)
+            stack.extend(reversed(node.replies))
+        return out
+
+
+def _visible(page: Page) -> QuerySet[Comment]:
+    return Comment.objects.filter(page=page, status__in=VISIBLE).defer("body", "ip_hash")
+
+
+def parse_sort(value: str | None, default: str) -> CommentSort:
+    """Return the sort named by `value`, or the default for unknown or missing values."""
+    try:
+        return CommentSort(value or default)
+    except ValueError:
+        return CommentSort(default)
+
+
+def read_thread(
+    *, page: Page, sort: CommentSort, page_number: int = 1, page_size: int | None
+) -> ThreadWindow:
+    """Load one window of the page's top-level comments and their replies.
+
+    `page_size=None` loads the whole discussion. Removed comments stay as placeholders while
+    they have visible replies and disappear otherwise.
+    """
+    page_number = max(1, page_number)
+    top = _visible(page).filter(depth=0).order_by(*ORDERINGS[sort])
+    if page_size is None:
+        roots = list(top)
+        has_next = False
+        replies = _visible(page).filter(depth__gt=0)
+    else:
+        start = (page_number - 1) * page_size
+        roots = list(top[start : start + page_size + 1])
+        has_next = len(roots) > page_size
+        roots = roots[:page_size]
+        replies = _visible(page).filter(root_id__in=[c.pk for c in roots], depth__gt=0)
+    nodes = {c.pk: ThreadNode(c) for c in roots}
+    for reply in replies.order_by("created_at", "id"):
+        parent = nodes.get(reply.parent_id)  # type: ignore[arg-type]
+        if parent is not None:
+            node = ThreadNode(reply)
+            nodes[reply.pk] = node
+            parent.replies.append(node)
+    window = [nodes[c.pk] for c in roots]
+    return ThreadWindow(page, sort, page_number, page_size, has_next, _prune(window))
+
+
+def _prune(nodes: list[ThreadNode]) -> list[ThreadNode]:
+    kept = []
+    for node in nodes:
+        node.replies = _prune(node.replies)
+        if node.comment.status != CommentStatus.REMOVED or node.replies:
+            kept.append(node)
+    return kept
+
+
+def page_number_of(comment: Comment, *, sort: CommentSort, page_size: int) -> int:
+    """Return which page of the thread (in this sort) shows the comment's top-level ancestor."""
+    root = comment
+    if comment.root_id is not None and comment.root_id != comment.pk:
+        root = Comment.objects.get(pk=comment.root_id)
+    ahead = {
+        CommentSort.NEWEST: Q(created_at__gt=root.created_at)
+        | Q(created_at=root.created_at, id__gt=root.pk),
+        CommentSort.OLDEST: Q(created_at__lt=root.created_at)
+        | Q(created_at=root.created_at, id__lt=root.pk),
+        CommentSort.BEST: Q(score__gt=root.score)
+        | Q(score=root.score, created_at__gt=root.created_at)
+        | Q(score=root.score, created_at=root.created_at, id__gt=root.pk),
+    }[sort]
+    before = _visible(root.page).filter(depth=0).filter(ahead).count()
+    return before // page_size + 1

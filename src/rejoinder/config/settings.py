@@ -1,0 +1,216 @@
+"""Settings for Rejoinder, read from REJOINDER_* environment variables.
+
+Every knob has a safe default and is documented once in docs/configuration.md.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.management.utils import get_random_secret_key
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"REJOINDER_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name, "1" if default else "0").strip().lower()
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+DATA_DIR = Path(_env("DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = _env_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    """Return REJOINDER_SECRET_KEY, or a key generated once and kept in the data directory.
+
+    Every server process must sign reader tokens with the same key, so a generated key is
+    written to disk (mode 600) rather than drawn per process.
+    """
+    if _env("SECRET_KEY"):
+        return _env("SECRET_KEY")
+    path = DATA_DIR / "secret.key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process wrote it first
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(get_random_secret_key())
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rejoinder.pages",
+    "rejoinder.comments",
+    "rejoinder.ratings",
+    "rejoinder.moderation",
+    "rejoinder.widget",
+    "rejoinder.api",
+]
+
+MIDDLEWARE = [
+    "rejoinder.config.middleware.SecurityHeadersMiddleware",
+    "rejoinder.config.middleware.RequestGuardMiddleware",
+    "rejoinder.api.guard.ApiGuardMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rejoinder.config.urls"
+WSGI_APPLICATION = "rejoinder.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rejoinder.config.middleware.csp_nonce",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict[str, Any]:
+    url = _env("DATABASE_URL")
+    if url:
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        )
+        if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["OPTIONS"] = _SQLITE_OPTIONS
+        return config
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(DATA_DIR / "rejoinder.sqlite3"),
+        "OPTIONS": _SQLITE_OPTIONS,
+        "TEST": {"NAME": _env("TEST_SQLITE_NAME") or None},
+    }
+
+
+# WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN, so two
+# writers queue on busy_timeout instead of failing with "database is locked" on upgrade;
+# synchronous=FULL makes every committed (2xx) write survive a power cut.
+_SQLITE_OPTIONS: dict[str, Any] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        " PRAGMA cache_size=-20000; PRAGMA temp_store=MEMORY;"
+    ),
+}
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_redis = _env("REDIS_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        if _redis
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = _env("LANGUAGE", "en")
+LANGUAGES = [("en", "English")]
+TIME_ZONE = _env("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Request hardening (security.md rule 5).
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("MAX_REQUEST_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+_https = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env("TRUSTED_PROXIES") else None
+
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING")},
+}
+
+# --- Rejoinder's own knobs ---
+REJOINDER: dict[str, Any] = {
+    # Peers whose X-Forwarded-For is believed (comma-separated IPs); none by default.
+    "TRUSTED_PROXIES": [p.strip() for p in _env("TRUSTED_PROXIES").split(",") if p.strip()],
+    "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 5000),
+    "NAME_MAX_LENGTH": 60,
+    # Writes per window, per reader and per IP: "count/seconds".
+    "RATE_POST": _env("RATE_POST", "5/60"),
+    "RATE_POST_IP": _env("RATE_POST_IP", "30/60"),
+    "RATE_VOTE": _env("RATE_VOTE", "60/60"),
+    "RATE_VOTE_IP": _env("RATE_VOTE_IP", "300/60"),
+    "RATE_LIMITS_ENABLED": _env_bool("RATE_LIMITS", True),
+    "READER_COOKIE": "rj_reader",
+    "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
+}

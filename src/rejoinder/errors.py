@@ -1,0 +1,46 @@
+"""Typed domain errors, raised by domain functions and mapped to 4xx in one place per surface.
+
+`status` is the HTTP status each maps to; views and the API read it, domain code never
+builds a response.
+"""
+
+
+class RejoinderError(Exception):
+    """A request the domain refuses, with a message a person can act on."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(RejoinderError):
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(RejoinderError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(RejoinderError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(RejoinderError):
+    status = 409
+    title = "Conflict"
+
+
+class RateLimited(RejoinderError):
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,62 @@
+"""Atomic rate limits on writes, per reader and per IP (security.md rule 6).
+
+One upsert per check: the database increments and returns the count in a single statement,
+so concurrent requests can never both pass on a stale count (no check-then-insert).
+"""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from rejoinder.errors import RateLimited
+from rejoinder.moderation.models import RateCounter
+
+# The table name comes from the model; every value is a bound parameter.
+_UPSERT = (
+    f"INSERT INTO {RateCounter._meta.db_table} (bucket, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
+    f"ON CONFLICT (bucket, window_start) DO UPDATE SET count = {RateCounter._meta.db_table}.count + 1 "
+    "RETURNING count"
+)
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """Parse "count/seconds" into (count, seconds)."""
+    count, _, seconds = rate.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def count_hit(key: str, period: int, now: float | None = None) -> tuple[int, int]:
+    """Count one hit of `key` in the current window; return (hits so far, seconds left)."""
+    now = time.time() if now is None else now
+    window = int(now // period) * period
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [key[:150], window])
+        (hits,) = cursor.fetchone()
+        if hits == 1:
+            RateCounter.objects.filter(bucket=key[:150], window_start__lt=window).delete()
+    return hits, int(window + period - now) + 1
+
+
+def enforce_rate_limit(action: str, *, reader_key: str, ip_hash: str) -> None:
+    """Count one `action` (post, vote, rate) by this reader and IP; raise RateLimited past the limits.
+
+    Call inside the transaction of the write it guards, so a refused or failed write does
+    not cost the reader an attempt.
+    """
+    conf = settings.REJOINDER
+    if not conf["RATE_LIMITS_ENABLED"]:
+        return
+    checks = [(f"{action}:r:{reader_key}", conf[f"RATE_{action.upper()}"])]
+    if ip_hash:
+        checks.append((f"{action}:ip:{ip_hash}", conf[f"RATE_{action.upper()}_IP"]))
+    for key, rate in checks:
+        limit, period = parse_rate(rate)
+        hits, retry_after = count_hit(key, period)
+        if hits > limit:
+            raise RateLimited(
+                _("You are doing that too often. Please wait %(s)d seconds and try again.")
+                % {"s": retry_after},
+                retry_after=retry_after,
+            )

@@ -1,0 +1,153 @@
+"""Sites, the pages discussions hang on, and the articles Rejoinder publishes itself."""
+
+from __future__ import annotations
+
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentSort(models.TextChoices):
+    NEWEST = "newest", _("Newest")
+    OLDEST = "oldest", _("Oldest")
+    BEST = "best", _("Most voted")
+
+
+class Site(models.Model):
+    """One publisher's installation entry: who may embed it and how its discussions behave."""
+
+    name = models.CharField(_("name"), max_length=100)
+    domain = models.CharField(
+        _("domain"), max_length=200, blank=True, help_text=_("The publisher's host name.")
+    )
+    allowed_origins = models.TextField(
+        _("allowed embedding origins"),
+        blank=True,
+        help_text=_("One origin per line, e.g. https://news.example.org"),
+    )
+    edit_window_minutes = models.PositiveIntegerField(_("edit window (minutes)"), default=15)
+    max_reply_depth = models.PositiveSmallIntegerField(
+        _("maximum reply depth"),
+        default=3,
+        help_text=_("Replies deeper than this attach at this depth, quoting whom they answer."),
+    )
+    default_sort = models.CharField(
+        _("default sort"), max_length=10, choices=CommentSort.choices, default=CommentSort.NEWEST
+    )
+    page_size = models.PositiveSmallIntegerField(_("top-level comments per page"), default=20)
+    date_format = models.CharField(
+        _("timestamp format"),
+        max_length=40,
+        default="y-m-d H:i",
+        help_text=_("Django date format, e.g. 'y-m-d H:i' shows 23-03-20 08:48."),
+    )
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def origins(self) -> list[str]:
+        """Return the configured embedding origins, normalised (no trailing slash)."""
+        return [o.strip().rstrip("/") for o in self.allowed_origins.splitlines() if o.strip()]
+
+
+class Page(models.Model):
+    """Anything a discussion hangs on: a URL or publisher id on a Site.
+
+    Counters are denormalised so lists and counts never aggregate comments; `version` is bumped
+    on every change to the page's discussion and keys caches and ETags.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages")
+    uri = models.CharField(
+        _("URI"),
+        max_length=500,
+        help_text=_("The page's path (e.g. /news/budget-vote/) or the publisher's own id."),
+    )
+    url = models.URLField(_("public URL"), max_length=1000, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    is_open = models.BooleanField(_("open for comments"), default=True)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [models.UniqueConstraint(fields=["site", "uri"], name="page_unique_uri")]
+
+    def __str__(self) -> str:
+        return self.title or self.uri
+
+    def get_absolute_url(self) -> str:
+        if hasattr(self, "article"):
+            return self.article.get_absolute_url()
+        return self.url or self.uri
+
+    @property
+    def rating_average(self) -> float | None:
+        """Return the mean star rating to one decimal, or None when nobody has rated."""
+        if not self.rating_count:
+            return None
+        return round(self.rating_sum / self.rating_count, 1)
+
+    def bump(self, **counter_changes: int) -> None:
+        """Add to the page's counters and bump its version, atomically in the database."""
+        updates = {name: F(name) + delta for name, delta in counter_changes.items()}
+        Page.objects.filter(pk=self.pk).update(version=F("version") + 1, **updates)
+
+
+class Article(models.Model):
+    """A Page whose content Rejoinder itself publishes."""
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, related_name="article", editable=False
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    headline = models.CharField(_("headline"), max_length=300)
+    standfirst = models.TextField(_("standfirst"), blank=True)
+    body = models.TextField(_("body (Markdown)"))
+    body_html = models.TextField(editable=False, default="")
+    author_name = models.CharField(_("author"), max_length=120)
+    figure = models.FileField(
+        _("figure"),
+        upload_to="figures/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp", "gif"])],
+    )
+    figure_url = models.CharField(
+        _("figure URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Use instead of an upload: a path under /static/ or on this site."),
+    )
+    figure_alt = models.CharField(_("figure description (alt text)"), max_length=300, blank=True)
+    figure_caption = models.CharField(_("figure caption"), max_length=300, blank=True)
+    figure_credit = models.CharField(_("figure credit"), max_length=200, blank=True)
+    source_line = models.CharField(_("source / credit line"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("pages:article", kwargs={"slug": self.slug})
+
+    @property
+    def figure_src(self) -> str:
+        return self.figure.url if self.figure else self.figure_url

@@ -1,0 +1,38 @@
+"""The discussion box's forms: they only parse; the domain functions validate and decide."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    email = forms.CharField(
+        label=_("Email (optional, never shown)"), required=False, max_length=254
+    )
+    website = forms.CharField(label=_("Website (optional)"), required=False, max_length=300)
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        help_text=_("Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=settings.REJOINDER["COMMENT_MAX_LENGTH"],
+    )
+
+
+class VoteForm(forms.Form):
+    value = forms.TypedChoiceField(choices=[("1", "1"), ("-1", "-1"), ("0", "0")], coerce=int)
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        choices=[(str(n), str(n)) for n in range(1, 6)], coerce=int, label=_("Your rating")
+    )

@@ -1,0 +1,9 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_vote(votes: dict[int, int] | None, comment_id: int) -> int:
+    """Return the reader's vote on a comment from a {comment id: value} map (0 when none)."""
+    return (votes or {}).get(comment_id, 0)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from rejoinder.widget import views
+
+app_name = "widget"
+urlpatterns = [
+    path("c/<int:comment_id>/", views.permalink, name="permalink"),
+    path("discussion/<int:page_id>/", views.page_redirect, name="permalink_page"),
+    path("discussion/<int:page_id>/box", views.box_fragment, name="box"),
+    path("discussion/<int:page_id>/thread", views.thread_fragment, name="thread"),
+    path("discussion/<int:page_id>/comments", views.post, name="post"),
+    path("discussion/<int:page_id>/rating", views.rate, name="rate"),
+    path("discussion/comments/<int:comment_id>/edit", views.edit, name="edit"),
+    path("discussion/comments/<int:comment_id>/delete", views.delete, name="delete"),
+    path("discussion/comments/<int:comment_id>/vote", views.vote, name="vote"),
+]

@@ -1,0 +1,267 @@
+"""The discussion box's HTML endpoints: real forms that work without JavaScript.
+
+Each action answers a plain form post with a redirect back to the comment, and a request from
+the box's script (header `X-Rejoinder-Fragment: 1`) with the re-rendered markup to swap in, or
+a problem+json error. Either way the same domain function does the work.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rejoinder.comments.identity import commenter_for, find_commenter
+from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment, post_comment
+from rejoinder.comments.thread import page_number_of, parse_sort
+from rejoinder.comments.voting import vote_on_comment
+from rejoinder.config.middleware import problem
+from rejoinder.errors import InvalidInput, RateLimited, RejoinderError
+from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.pages.models import Page
+from rejoinder.ratings.rating import rate_page
+from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
+from rejoinder.widget.box import BoxRequest, page_link, render_box, render_thread
+from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, VoteForm
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    return request.headers.get("X-Rejoinder-Fragment") == "1"
+
+
+def _error(request: HttpRequest, exc: RejoinderError, template: str, context: dict) -> HttpResponse:
+    if _wants_fragment(request):
+        response: HttpResponse = problem(exc.status, exc.title, exc.message, field=exc.field)
+    else:
+        response = render(request, template, {**context, "error": exc.message}, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _first_form_error(form: CommentForm | EditForm | VoteForm | RatingForm) -> InvalidInput:
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    return InvalidInput(f"{label}: {errors[0]}" if label else str(errors[0]), field=field)
+
+
+def _author_context(request: HttpRequest, comment: Comment) -> dict:
+    """Return the template context that renders one comment as its author sees it."""
+    site = comment.page.site
+    sort = parse_sort(None, site.default_sort)
+    return {
+        "comment": comment,
+        "node": None,
+        "site": site,
+        "reader_id": comment.author_id,
+        "edit_since": timezone.now() - timedelta(minutes=site.edit_window_minutes),
+        "my_votes": {},
+        "csrf_token_value": get_token(request),
+        "is_new": comment.page.is_open,
+        "reply_base": page_link(comment.page, sort=sort, page_number=1).replace(
+            "#comments", "&reply="
+        ),
+    }
+
+
+def _render_inner(request: HttpRequest, comment: Comment) -> str:
+    return render_to_string(
+        "widget/comment_inner.html", _author_context(request, comment), request=request
+    )
+
+
+def comment_link(comment: Comment) -> str:
+    """Return the URL that opens the page of the thread showing this comment, scrolled to it."""
+    site = comment.page.site
+    sort = parse_sort(None, site.default_sort)
+    number = page_number_of(comment, sort=sort, page_size=site.page_size)
+    return page_link(comment.page, sort=sort, page_number=number).replace(
+        "#comments", f"#comment-{comment.pk}"
+    )
+
+
+@require_GET
+def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Redirect to the page of the thread where the comment is shown."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("page__site"),
+        pk=comment_id,
+        status__in=(CommentStatus.PUBLISHED, CommentStatus.REMOVED),
+    )
+    return HttpResponseRedirect(comment_link(comment))
+
+
+@require_GET
+def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Return the thread list markup for one page of top-level comments (for "Load more")."""
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    box = BoxRequest.from_request(request, page)
+    reader = find_commenter(reader_key(request))
+    return HttpResponse(render_thread(request, page, box, reader))
+
+
+@require_GET
+def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Return the whole discussion box for a page."""
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    return HttpResponse(render_box(request, page))
+
+
+@require_POST
+def post(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    form = CommentForm(request.POST)
+    key, new_token = ensure_reader(request)
+    try:
+        if not form.is_valid():
+            raise _first_form_error(form)
+        with transaction.atomic():
+            comment = post_comment(
+                page=page,
+                author=commenter_for(key),
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                website=form.cleaned_data["website"],
+                body=form.cleaned_data["body"],
+                parent_id=form.cleaned_data["parent"],
+                ip_hash=ip_hash(request),
+            )
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/post_failed.html", {"form": form, "page": page})
+    if _wants_fragment(request):
+        page.refresh_from_db()
+        response = HttpResponse(
+            render_to_string(
+                "widget/comment.html", _author_context(request, comment), request=request
+            ),
+            status=201,
+            headers={"X-Rejoinder-Comment-Count": str(page.comment_count)},
+        )
+    else:
+        response = HttpResponseRedirect(comment_link(comment))
+    remember_reader(response, new_token)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Show the edit form (GET) or save the new text (POST), for the author within the window."""
+    editor = find_commenter(reader_key(request))
+    try:
+        comment = get_own_comment(comment_id=comment_id, requester=editor)
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/message.html", {})
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "GET":
+        return render(request, "widget/edit.html", {"form": form, "comment": comment})
+    try:
+        if not form.is_valid():
+            raise _first_form_error(form)
+        comment = edit_comment(comment_id=comment_id, editor=editor, body=form.cleaned_data["body"])
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/edit.html", {"form": form, "comment": comment})
+    if _wants_fragment(request):
+        return HttpResponse(_render_inner(request, comment))
+    return HttpResponseRedirect(comment_link(comment))
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Ask for confirmation (GET) or delete the reader's own comment (POST)."""
+    requester = find_commenter(reader_key(request))
+    try:
+        comment = get_own_comment(comment_id=comment_id, requester=requester)
+        if request.method == "GET":
+            return render(request, "widget/delete.html", {"comment": comment})
+        page = comment.page
+        placeholder = delete_comment(comment_id=comment_id, requester=requester)
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/message.html", {})
+    if _wants_fragment(request):
+        if placeholder is None:
+            return HttpResponse(status=204)
+        return HttpResponse(_render_inner(request, placeholder))
+    if placeholder is not None:
+        return HttpResponseRedirect(comment_link(placeholder))
+    return HttpResponseRedirect(
+        page_link(page, sort=parse_sort(None, page.site.default_sort), page_number=1)
+    )
+
+
+@require_POST
+def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
+    form = VoteForm(request.POST)
+    key, new_token = ensure_reader(request)
+    try:
+        if not form.is_valid():
+            raise _first_form_error(form)
+        with transaction.atomic():
+            enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
+            comment = vote_on_comment(
+                comment_id=comment_id, voter=commenter_for(key), value=form.cleaned_data["value"]
+            )
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/message.html", {})
+    if _wants_fragment(request):
+        response: HttpResponse = HttpResponse(
+            render_to_string(
+                "widget/votes.html",
+                {
+                    "comment": comment,
+                    "my_vote": form.cleaned_data["value"],
+                    "csrf_token_value": get_token(request),
+                    "reader_id": None,
+                },
+                request=request,
+            )
+        )
+    else:
+        response = HttpResponseRedirect(comment_link(comment))
+    remember_reader(response, new_token)
+    return response
+
+
+@require_POST
+def rate(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    form = RatingForm(request.POST)
+    key, new_token = ensure_reader(request)
+    try:
+        if not form.is_valid():
+            raise InvalidInput("Choose from 1 to 5 stars.", field="stars")
+        with transaction.atomic():
+            enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
+            page = rate_page(page=page, rater=commenter_for(key), stars=form.cleaned_data["stars"])
+    except RejoinderError as exc:
+        return _error(request, exc, "widget/message.html", {})
+    if _wants_fragment(request):
+        response: HttpResponse = HttpResponse(
+            render_to_string(
+                "widget/rating.html",
+                {"page": page, "my_stars": form.cleaned_data["stars"], "rated": True},
+                request=request,
+            )
+        )
+    else:
+        response = HttpResponseRedirect(
+            reverse("widget:permalink_page", kwargs={"page_id": page.pk}) + "#rating"
+        )
+    remember_reader(response, new_token)
+    return response
+
+
+@require_GET
+def page_redirect(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Redirect to where a page's discussion is shown."""
+    page = get_object_or_404(Page, pk=page_id)
+    return HttpResponseRedirect(
+        page.get_absolute_url() + request.get_full_path()[len(request.path) :]
+    )

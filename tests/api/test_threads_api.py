@@ -1,0 +1,92 @@
+from collections.abc import Callable
+
+from tests.conftest import ApiClient
+
+from rejoinder.comments.models import Comment
+from rejoinder.pages.models import Page, Site
+
+
+def _count(comments: list[dict]) -> int:
+    return sum(1 + _count(c["replies"]) for c in comments)
+
+
+def test_a_thread_reads_as_nested_json_with_page_totals(api: ApiClient, page: Page) -> None:
+    top = api.post_comment(page.uri, "Top").json()["comment"]
+    api.post_comment(page.uri, "Reply", parent=top["id"])
+    response = api.get(f"/threads?uri={page.uri}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["page"]["comment_count"] == 2
+    assert data["page"]["rating"] == {"average": None, "count": 0}
+    (comment,) = data["comments"]
+    assert comment["html"] == "<p>Top</p>"
+    assert comment["author"] == {"name": "Ana", "website": None}
+    assert comment["replies"][0]["parent"] == top["id"]
+    assert "email" not in response.content.decode()
+
+
+def test_the_reader_sees_which_comments_are_theirs(
+    make_api: Callable[[], ApiClient], page: Page
+) -> None:
+    author, other = make_api(), make_api()
+    author.post_comment(page.uri)
+    mine = author.get(f"/threads?uri={page.uri}").json()["comments"][0]
+    assert mine["mine"] is True
+    other.post_comment(page.uri, "Mine")
+    theirs = {c["html"]: c for c in other.get(f"/threads?uri={page.uri}").json()["comments"]}
+    assert theirs["<p>A fair point.</p>"]["mine"] is False
+    assert theirs["<p>Mine</p>"]["mine"] is True
+
+
+def test_limit_all_returns_every_comment_and_pages_split_the_rest(
+    make_api: Callable[[], ApiClient], page: Page, site: Site, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.REJOINDER = {**settings.REJOINDER, "RATE_LIMITS_ENABLED": False}
+    Site.objects.filter(pk=site.pk).update(page_size=3)
+    client = make_api()
+    for n in range(7):
+        client.post_comment(page.uri, f"Comment {n}")
+    first = client.get(f"/threads?uri={page.uri}&sort=oldest").json()
+    assert len(first["comments"]) == 3
+    assert first["next_page"] == 2
+    last = client.get(f"/threads?uri={page.uri}&sort=oldest&page=3").json()
+    assert len(last["comments"]) == 1
+    assert last["next_page"] is None
+    everything = client.get(f"/threads?uri={page.uri}&limit=all").json()
+    assert _count(everything["comments"]) == 7
+
+
+def test_a_cached_thread_changes_as_soon_as_the_page_does(
+    make_api: Callable[[], ApiClient], page: Page
+) -> None:
+    anonymous = make_api()
+    assert anonymous.get(f"/threads?uri={page.uri}").json()["comments"] == []
+    make_api().post_comment(page.uri)
+    assert len(anonymous.get(f"/threads?uri={page.uri}").json()["comments"]) == 1
+
+
+def test_an_unchanged_thread_answers_304_to_its_etag(api: ApiClient, page: Page) -> None:
+    first = api.get(f"/threads?uri={page.uri}")
+    again = api.get(f"/threads?uri={page.uri}", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_unknown_pages_and_bad_paging_are_clear_errors(api: ApiClient, page: Page) -> None:
+    missing = api.get("/threads?uri=/nope/")
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/problem+json"
+    assert "/nope/" in missing.json()["detail"]
+    assert api.get(f"/threads?uri={page.uri}&limit=0").status_code == 422
+    assert api.get(f"/threads?uri={page.uri}&page=0").status_code == 422
+    assert api.get(f"/threads?uri={page.uri}&page=abc").status_code == 422
+    assert api.get("/threads").status_code == 422
+
+
+def test_the_thread_output_matches_its_declared_schema(api: ApiClient, page: Page) -> None:
+    from rejoinder.api.schemas import ThreadOut
+
+    top = api.post_comment(page.uri).json()["comment"]
+    api.post_comment(page.uri, parent=top["id"])
+    Comment.objects.filter(pk=top["id"]).update(status="removed")
+    ThreadOut.model_validate(api.get(f"/threads?uri={page.uri}").json())
+    ThreadOut.model_validate(api.get(f"/threads?uri={page.uri}&limit=all").json())

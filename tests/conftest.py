@@ -1,0 +1,99 @@
+"""Fixtures shared by the whole suite: a site, pages, readers and a JSON API client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from rejoinder.comments.identity import commenter_for, issue_reader_token, reader_key_from_token
+from rejoinder.comments.models import Commenter
+from rejoinder.pages.lookup import default_site, ensure_page
+from rejoinder.pages.models import Page, Site
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def site(db: None) -> Site:
+    return default_site()
+
+
+@pytest.fixture
+def page(site: Site) -> Page:
+    return ensure_page(site, "/news/budget-vote/", title="Budget vote")
+
+
+@pytest.fixture
+def make_reader(db: None) -> Callable[[], Commenter]:
+    def make() -> Commenter:
+        key = reader_key_from_token(issue_reader_token())
+        assert key
+        return commenter_for(key)
+
+    return make
+
+
+@pytest.fixture
+def reader(make_reader: Callable[[], Commenter]) -> Commenter:
+    return make_reader()
+
+
+class ApiClient:
+    """A JSON client for /api/v1 that keeps its reader token like the widget does."""
+
+    def __init__(self) -> None:
+        self.client = Client()
+        self.token: str | None = None
+
+    def _headers(self) -> dict[str, str]:
+        return {"X-Rejoinder-Reader": self.token} if self.token else {}
+
+    def call(self, method: str, path: str, data: Any = None, **extra: Any) -> Any:
+        kwargs: dict[str, Any] = {"headers": {**self._headers(), **extra.pop("headers", {})}}
+        if data is not None:
+            kwargs["data"] = json.dumps(data) if not isinstance(data, (str, bytes)) else data
+            kwargs["content_type"] = extra.pop("content_type", "application/json")
+        response = getattr(self.client, method)(f"/api/v1{path}", **kwargs, **extra)
+        if response.get("Content-Type", "").startswith(("application/json", "application/problem")):
+            body = response.json()
+            if isinstance(body, dict) and body.get("reader"):
+                self.token = body["reader"]
+        return response
+
+    def get(self, path: str, **extra: Any) -> Any:
+        return self.call("get", path, **extra)
+
+    def post(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self.call("post", path, data, **extra)
+
+    def patch(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self.call("patch", path, data, **extra)
+
+    def put(self, path: str, data: Any = None, **extra: Any) -> Any:
+        return self.call("put", path, data, **extra)
+
+    def delete(self, path: str, **extra: Any) -> Any:
+        return self.call("delete", path, **extra)
+
+    def post_comment(self, uri: str, body: str = "A fair point.", **fields: Any) -> Any:
+        return self.post(
+            "/comments", {"uri": uri, "name": fields.pop("name", "Ana"), "body": body, **fields}
+        )
+
+
+@pytest.fixture
+def api(db: None) -> ApiClient:
+    return ApiClient()
+
+
+@pytest.fixture
+def make_api(db: None) -> Callable[[], ApiClient]:
+    return ApiClient
