@@ -26,7 +26,7 @@ from rejoinder.comments.thread import parse_sort, read_thread
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.moderation.ratelimit import enforce_rate_limit
-from rejoinder.pages.lookup import find_page, get_site
+from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 
 router = Router(tags=["comments"])
@@ -66,8 +66,8 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     Anonymous reads are served from a cache keyed by the page's version, so any change to the
     discussion is visible at once; a request that identifies a reader also gets `mine`/`my_vote`.
     """
-    site = get_site(q.site)
-    page = find_page(site, q.uri)
+    page = find_page(q.site, q.uri)
+    site = page.site
     sort = parse_sort(q.sort, site.default_sort)
     size = _page_size(q.limit, site.page_size)
     if q.page < 1 or q.page > 100_000:
@@ -98,19 +98,18 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
 )
 def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
-    page = find_page(get_site(payload.site), payload.uri)
+    page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
-    with transaction.atomic():
-        comment = post_comment(
-            page=page,
-            author=commenter_for(key),
-            name=payload.name,
-            email=payload.email,
-            website=payload.website,
-            body=payload.body,
-            parent_id=payload.parent,
-            ip_hash=ip_hash(request),
-        )
+    comment = post_comment(
+        page=page,
+        author=commenter_for(key, just_issued=new_token is not None),
+        name=payload.name,
+        email=payload.email,
+        website=payload.website,
+        body=payload.body,
+        parent_id=payload.parent,
+        ip_hash=ip_hash(request),
+    )
     response = _json(
         {"comment": comment_dict(comment, [], reader_id=comment.author_id), "reader": new_token},
         201,

@@ -9,7 +9,7 @@ from rejoinder.api.comments import ERRORS
 from rejoinder.api.schemas import CountsIn, CountsOut
 from rejoinder.errors import InvalidInput
 from rejoinder.pages.counts import comment_counts
-from rejoinder.pages.lookup import get_site
+from rejoinder.pages.lookup import default_site_id
 
 router = Router(tags=["pages"])
 MAX_URIS = 200
@@ -25,7 +25,7 @@ def _counts_response(site_id: int | None, uris: list[str]) -> HttpResponse:
         raise InvalidInput(
             f"Ask for at most {MAX_URIS} pages at once; got {len(uris)}.", field="uris"
         )
-    counts = comment_counts(get_site(site_id), uris)
+    counts = comment_counts(default_site_id() if site_id is None else site_id, uris)
     return HttpResponse(
         json.dumps({"counts": counts}, separators=(",", ":")), content_type="application/json"
     )

@@ -10,7 +10,7 @@ from rejoinder.api.comments import ERRORS
 from rejoinder.api.schemas import RatingIn, RatingOut
 from rejoinder.comments.identity import commenter_for
 from rejoinder.moderation.ratelimit import enforce_rate_limit
-from rejoinder.pages.lookup import find_page, get_site
+from rejoinder.pages.lookup import find_page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
 
@@ -20,7 +20,7 @@ router = Router(tags=["ratings"])
 @router.put("/ratings", response={200: RatingOut, **ERRORS}, summary="Rate a page (1-5 stars)")
 def put_rating(request: HttpRequest, payload: RatingIn) -> HttpResponse:
     """Set this reader's rating of the page; rating again changes it."""
-    page = find_page(get_site(payload.site), payload.uri)
+    page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
     with transaction.atomic():
         enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))

@@ -35,7 +35,13 @@ def find_commenter(reader_key: str | None) -> Commenter | None:
     return Commenter.objects.filter(reader_key=reader_key).first()
 
 
-def commenter_for(reader_key: str) -> Commenter:
-    """Return the commenter for a reader key, creating it on the reader's first write."""
+def commenter_for(reader_key: str, *, just_issued: bool = False) -> Commenter:
+    """Return the commenter for a reader key, creating it on the reader's first write.
+
+    A key issued by this very request has no row yet: the commenter is returned unsaved, and
+    `post_comment` inserts it with its details in the same write.
+    """
+    if just_issued:
+        return Commenter(reader_key=reader_key)
     commenter, _ = Commenter.objects.get_or_create(reader_key=reader_key)
     return commenter

@@ -46,8 +46,9 @@ class CommentStatus(models.TextChoices):
 class Comment(models.Model):
     """One comment: its Markdown source, the sanitised HTML rendered once, and its place in the tree.
 
-    `root` is the top-level comment of the thread (itself for top-level comments), so a window of
-    top-level comments and all their replies load in two queries. `reply_to` is whom it answers
+    `root` is the top-level comment of a reply's thread (empty on top-level comments, so posting
+    one needs no second write), so a window of top-level comments and all their replies load in
+    two queries. `reply_to` is whom it answers
     when the parent had to be clamped to the site's maximum depth.
     """
 

@@ -141,7 +141,10 @@ def post_comment(
             if moderated
             else Verdict(CommentStatus.PUBLISHED)
         )
-        if (author.display_name, author.email, author.website) != (name, email, website):
+        if author.pk is None:
+            author.display_name, author.email, author.website = name, email, website
+            author.save()
+        elif (author.display_name, author.email, author.website) != (name, email, website):
             author.display_name, author.email, author.website = name, email, website
             author.save(update_fields=["display_name", "email", "website"])
         comment = Comment(
@@ -150,6 +153,7 @@ def post_comment(
             author_name=name,
             author_website=website,
             parent=parent,
+            root_id=(parent.root_id or parent.pk) if parent else None,
             reply_to=reply_to,
             reply_to_name=reply_to.author_name if reply_to else "",
             depth=depth,
@@ -160,8 +164,6 @@ def post_comment(
             created_at=created_at or timezone.now(),
         )
         comment.save()
-        comment.root_id = parent.root_id if parent else comment.pk
-        Comment.objects.filter(pk=comment.pk).update(root_id=comment.root_id)
         published = comment.status == CommentStatus.PUBLISHED
         page.bump(comment_count=1 if published else 0)
     return comment

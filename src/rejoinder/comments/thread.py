@@ -101,9 +101,7 @@ def _prune(nodes: list[ThreadNode]) -> list[ThreadNode]:
 
 def page_number_of(comment: Comment, *, sort: CommentSort, page_size: int) -> int:
     """Return which page of the thread (in this sort) shows the comment's top-level ancestor."""
-    root = comment
-    if comment.root_id is not None and comment.root_id != comment.pk:
-        root = Comment.objects.get(pk=comment.root_id)
+    root = comment if comment.root_id is None else Comment.objects.get(pk=comment.root_id)
     ahead = {
         CommentSort.NEWEST: Q(created_at__gt=root.created_at)
         | Q(created_at=root.created_at, id__gt=root.pk),
@@ -113,5 +111,9 @@ def page_number_of(comment: Comment, *, sort: CommentSort, page_size: int) -> in
         | Q(score=root.score, created_at__gt=root.created_at)
         | Q(score=root.score, created_at=root.created_at, id__gt=root.pk),
     }[sort]
-    before = _visible(root.page).filter(depth=0).filter(ahead).count()
+    before = (
+        Comment.objects.filter(page_id=root.page_id, status__in=VISIBLE, depth=0)
+        .filter(ahead)
+        .count()
+    )
     return before // page_size + 1

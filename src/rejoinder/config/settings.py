@@ -119,6 +119,8 @@ def _database() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "rejoinder.sqlite3"),
+        # Keep connections: opening one runs the PRAGMAs below, which costs more than a query.
+        "CONN_MAX_AGE": None,
         "OPTIONS": _SQLITE_OPTIONS,
         "TEST": {"NAME": _env("TEST_SQLITE_NAME") or None},
     }

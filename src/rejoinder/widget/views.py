@@ -123,17 +123,16 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _first_form_error(form)
-        with transaction.atomic():
-            comment = post_comment(
-                page=page,
-                author=commenter_for(key),
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                website=form.cleaned_data["website"],
-                body=form.cleaned_data["body"],
-                parent_id=form.cleaned_data["parent"],
-                ip_hash=ip_hash(request),
-            )
+        comment = post_comment(
+            page=page,
+            author=commenter_for(key, just_issued=new_token is not None),
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            website=form.cleaned_data["website"],
+            body=form.cleaned_data["body"],
+            parent_id=form.cleaned_data["parent"],
+            ip_hash=ip_hash(request),
+        )
     except RejoinderError as exc:
         return _error(request, exc, "widget/post_failed.html", {"form": form, "page": page})
     if _wants_fragment(request):

@@ -64,6 +64,11 @@ function updateCount(root, response) {
   if (count !== null && label) label.textContent = count;
 }
 
+function decrementCount(root) {
+  const label = root.querySelector(".rj-comment-total");
+  if (label) label.textContent = String(Math.max(0, Number(label.textContent) - 1));
+}
+
 async function onPost(root, form) {
   const response = await send(form);
   if (!response.ok) {
@@ -76,7 +81,12 @@ async function onPost(root, form) {
   sessionStorage.removeItem(draftKey(form));
   item.classList.add("rj-new");
   if (parentId) {
-    const parent = root.querySelector(`#comment-${CSS.escape(parentId)}`);
+    // Past the site's maximum depth the server attaches the reply higher up (quoting whom it
+    // answers); the fragment's depth says where, so climb to the ancestor one level above it.
+    let parent = root.querySelector(`#comment-${CSS.escape(parentId)}`);
+    while (parent && Number(parent.dataset.rjDepth) >= Number(item.dataset.rjDepth)) {
+      parent = parent.parentElement.closest(".rj-comment");
+    }
     let list = parent?.querySelector(":scope > .rj-replies");
     if (parent && !list) {
       list = document.createElement("ol");
@@ -110,6 +120,29 @@ async function onReplace(root, form, submitter, selector) {
   target.replaceWith(fresh);
   enhance(root, fresh);
   fresh.querySelector("[aria-pressed=true], input:checked")?.focus();
+}
+
+async function onRate(root, form) {
+  // Arrow keys move through the stars, one change (and one request) per step; a change made
+  // while a request is in flight must not be lost, so the latest choice is sent afterwards.
+  const chosen = () => form.querySelector("input[name=stars]:checked")?.value;
+  const sent = chosen();
+  const response = await send(form);
+  if (!response.ok) {
+    announce(root, await problemDetail(response));
+    return;
+  }
+  const [fresh] = parseFragment(await response.text());
+  const latest = chosen();
+  form.closest(".rj-rating").replaceWith(fresh);
+  enhance(root, fresh);
+  const star = fresh.querySelector(`input[name=stars][value="${CSS.escape(latest || "")}"]`);
+  if (!star) return;
+  star.focus();
+  if (latest !== sent) {
+    star.checked = true;
+    star.form.requestSubmit();
+  }
 }
 
 async function onEdit(root, form) {
@@ -160,6 +193,7 @@ async function onDelete(root, link) {
     item.querySelector(":scope > .rj-comment-inner").replaceWith(placeholder);
     item.classList.add("rj-removed");
   }
+  decrementCount(root);
   announce(root, root.dataset.rjDeletedMessage || "Your comment was deleted.");
 }
 
@@ -201,8 +235,13 @@ async function loadMore(root, link) {
   const list = nodes.find((n) => n.matches(".rj-thread"));
   const more = nodes.find((n) => n.matches(".rj-more"));
   const thread = root.querySelector(".rj-thread");
-  const first = list?.firstElementChild;
-  if (list) thread.append(...list.children);
+  // Pages are offsets: comments posted since this page loaded push earlier ones onto the next
+  // page, so skip any already shown (and the next page's "no comments" line).
+  const added = Array.from(list?.children || []).filter(
+    (item) => item.matches(".rj-comment") && !document.getElementById(item.id),
+  );
+  const first = added[0];
+  thread.append(...added);
   link.closest(".rj-more").replaceWith(...(more ? [more] : []));
   enhance(root, root);
   first?.querySelector(".rj-comment-inner")?.setAttribute("tabindex", "-1");
@@ -224,7 +263,7 @@ function wireForm(root, form) {
     try {
       if (action === "post") await onPost(root, form);
       else if (action === "vote") await onReplace(root, form, event.submitter, null);
-      else if (action === "rate") await onReplace(root, form, null, ".rj-rating");
+      else if (action === "rate") await onRate(root, form);
       else if (action === "edit") await onEdit(root, form);
     } catch {
       showError(form, root.dataset.rjNetworkMessage || "The connection failed; your text is kept. Try again.");
