@@ -33,6 +33,11 @@ def serve(bind: str, workers: int, threads: int) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import connections
+
+    # Workers are forked from this process: a connection opened here must not be shared.
+    connections.close_all()
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
