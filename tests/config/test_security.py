@@ -38,3 +38,19 @@ def test_the_reader_cookie_is_http_only(client: Client, db: None) -> None:
     cookie = response.cookies["rj_reader"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_database_still_locked_after_the_busy_timeout_is_a_503_with_retry_after(rf) -> None:  # type: ignore[no-untyped-def]
+    from django.db import OperationalError
+    from django.http import HttpResponse
+
+    from rejoinder.config.middleware import RequestGuardMiddleware
+
+    guard = RequestGuardMiddleware(lambda request: HttpResponse())
+    response = guard.process_exception(
+        rf.post("/api/v1/comments"), OperationalError("database is locked")
+    )
+    assert response is not None
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert guard.process_exception(rf.get("/"), OperationalError("no such table: x")) is None

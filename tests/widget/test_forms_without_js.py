@@ -199,3 +199,22 @@ def test_the_cached_thread_carries_each_readers_own_csrf_token(article: Article)
         tokens.append(set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)))
     assert "__rj_csrf_token__" not in str(tokens)
     assert tokens[0].isdisjoint(tokens[1])
+
+
+@pytest.mark.parametrize("threads", [3, 30])
+def test_the_article_page_takes_the_same_queries_whatever_the_thread_size(
+    article: Article,
+    make_reader: Callable,
+    threads: int,
+    django_assert_max_num_queries,  # type: ignore[type-arg]
+) -> None:  # type: ignore[no-untyped-def]
+    from rejoinder.comments.posting import post_comment
+
+    for n in range(threads):
+        top = post_comment(page=article.page, author=make_reader(), name=f"R{n}", body="Top")
+        post_comment(
+            page=article.page, author=make_reader(), name="S", body="Reply", parent_id=top.pk
+        )
+    reader = Client()
+    with django_assert_max_num_queries(6):
+        assert reader.get(article.get_absolute_url()).status_code == 200

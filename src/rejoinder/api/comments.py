@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from rejoinder.api.schemas import (
@@ -48,7 +49,7 @@ def _page_size(limit: str | None, default: int) -> int | None:
         return None
     if not limit.isdigit() or not 1 <= int(limit) <= 500:
         raise InvalidInput(
-            "`limit` is a number of top-level comments from 1 to 500, or `all`.", field="limit"
+            _("`limit` is a number of top-level comments from 1 to 500, or `all`."), field="limit"
         )
     return int(limit)
 
@@ -71,7 +72,7 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     sort = parse_sort(q.sort, site.default_sort)
     size = _page_size(q.limit, site.page_size)
     if q.page < 1 or q.page > 100_000:
-        raise InvalidInput("`page` must be 1 or more.", field="page")
+        raise InvalidInput(_("`page` must be from 1 to 100000."), field="page")
     commenter = find_commenter(reader_key(request))
     etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{size}-{commenter.pk if commenter else 0}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from rejoinder.config.middleware import problem
 from rejoinder.pages.models import Site
@@ -30,33 +31,45 @@ def refuse_unsafe_write(request: HttpRequest) -> HttpResponse | None:
         return None
     origin = request.META.get("HTTP_ORIGIN")
     if origin and origin.rstrip("/") not in allowed_origins() and origin != _own_origin(request):
-        return problem(403, "Forbidden", f"Requests from the origin {origin} are not allowed.")
+        return problem(
+            403,
+            _("Forbidden"),
+            _("Requests from the origin %(origin)s are not allowed.") % {"origin": origin},
+        )
     if request.META.get("HTTP_SEC_FETCH_SITE") == "cross-site" and not origin:
-        return problem(403, "Forbidden", "Cross-site requests need an Origin header.")
+        return problem(403, _("Forbidden"), _("Cross-site requests need an Origin header."))
     declared = request.META.get("CONTENT_LENGTH") or "0"
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     if not declared.isdigit() or int(declared) > limit:
-        return problem(413, "Request too large", f"The request body must be at most {limit} bytes.")
+        return problem(
+            413,
+            _("Request too large"),
+            _("The request body must be at most %(limit)d bytes.") % {"limit": limit},
+        )
     if request.method == "DELETE" and not declared.strip("0"):
         return None
-    content_type, _, params = request.META.get("CONTENT_TYPE", "").partition(";")
+    content_type, _sep, params = request.META.get("CONTENT_TYPE", "").partition(";")
     if content_type.strip().lower() != "application/json":
         return problem(
             415,
-            "Unsupported media type",
-            "Send the request body as JSON with the header Content-Type: application/json.",
+            _("Unsupported media type"),
+            _("Send the request body as JSON with the header Content-Type: application/json."),
         )
     charset = params.strip().lower().removeprefix("charset=").strip('"')
     if params.strip() and charset not in ("utf-8", "utf8"):
-        return problem(415, "Unsupported media type", "Only the UTF-8 charset is accepted.")
+        return problem(415, _("Unsupported media type"), _("Only the UTF-8 charset is accepted."))
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
-        return problem(400, "Bad request", "The request body is not valid UTF-8.")
+        return problem(400, _("Bad request"), _("The request body is not valid UTF-8."))
     try:
         json.loads(text)
     except ValueError as exc:
-        return problem(400, "Bad request", f"The request body is not valid JSON: {exc}.")
+        return problem(
+            400,
+            _("Bad request"),
+            _("The request body is not valid JSON: %(error)s.") % {"error": exc},
+        )
     return None
 
 

@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: one router per domain app, errors as application/problem+json."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -40,15 +41,15 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     for error in exc.errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
         problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
-    detail = "; ".join(problems) or "The request is not valid."
-    return problem(422, "Invalid input", detail)
+    detail = "; ".join(problems) or _("The request is not valid.")
+    return problem(422, _("Invalid input"), detail)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return problem(401, "Unauthorized", "Sign in first.")
+    return problem(401, _("Unauthorized"), _("Sign in first."))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return problem(exc.status_code, "Error", str(exc))
+    return problem(exc.status_code, _("Error"), str(exc))

@@ -3,6 +3,7 @@
 import json
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from rejoinder.api.comments import ERRORS
@@ -23,7 +24,9 @@ class CountsQuery(Schema):
 def _counts_response(site_id: int | None, uris: list[str]) -> HttpResponse:
     if len(uris) > MAX_URIS:
         raise InvalidInput(
-            f"Ask for at most {MAX_URIS} pages at once; got {len(uris)}.", field="uris"
+            _("Ask for at most %(max)d pages at once; got %(n)d.")
+            % {"max": MAX_URIS, "n": len(uris)},
+            field="uris",
         )
     counts = comment_counts(default_site_id() if site_id is None else site_id, uris)
     return HttpResponse(

@@ -6,6 +6,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -55,11 +56,11 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_query = request.META.get("QUERY_STRING", "")
         if "%00" in raw_query or "\x00" in raw_query:
-            return self._bad(request, "The query string contains a NUL byte.")
+            return self._bad(request, _("The query string contains a NUL byte."))
         try:
             unquote_to_bytes(raw_query).decode("utf-8")
         except UnicodeDecodeError:
-            return self._bad(request, "The query string is not valid UTF-8.")
+            return self._bad(request, _("The query string is not valid UTF-8."))
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -68,12 +69,12 @@ class RequestGuardMiddleware:
             return None
         if "locked" not in str(exception) and "busy" not in str(exception):
             return None
-        response = self._respond(request, 503, "Busy", "The server is busy; try again.")
+        response = self._respond(request, 503, _("Busy"), _("The server is busy; try again."))
         response["Retry-After"] = "1"
         return response
 
     def _bad(self, request: HttpRequest, detail: str) -> HttpResponse:
-        return self._respond(request, 400, "Bad request", detail)
+        return self._respond(request, 400, _("Bad request"), detail)
 
     @staticmethod
     def _respond(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from rejoinder.errors import InvalidInput, NotFound
 from rejoinder.pages.models import Page, Site
@@ -32,14 +33,15 @@ def clean_uri(uri: str) -> str:
     """Check a page URI as given by a client: non-empty, bounded, no control characters."""
     uri = (uri or "").strip()
     if not uri:
-        raise InvalidInput("Say which page: the `uri` is empty.", field="uri")
+        raise InvalidInput(_("Say which page: the `uri` is empty."), field="uri")
     if len(uri) > MAX_URI_LENGTH:
         raise InvalidInput(
-            f"The page uri is {len(uri)} characters long; the limit is {MAX_URI_LENGTH}.",
+            _("The page uri is %(n)d characters long; the limit is %(limit)d.")
+            % {"n": len(uri), "limit": MAX_URI_LENGTH},
             field="uri",
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in uri):
-        raise InvalidInput("The page uri contains control characters.", field="uri")
+        raise InvalidInput(_("The page uri contains control characters."), field="uri")
     return uri
 
 
@@ -101,7 +103,9 @@ def find_page(site_id: int | None, uri: str) -> Page:
     if page is None and site_id is None and wanted != default_site().pk:
         return find_page(None, uri)  # the default site changed since it was remembered
     if page is None:
-        raise NotFound(f"No discussion exists for the page {uri!r} on this site.", field="uri")
+        raise NotFound(
+            _("No discussion exists for the page %(uri)r on this site.") % {"uri": uri}, field="uri"
+        )
     return page
 
 

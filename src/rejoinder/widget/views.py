@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rejoinder.comments.identity import commenter_for, find_commenter
@@ -235,7 +236,7 @@ def rate(request: HttpRequest, page_id: int) -> HttpResponse:
     key, new_token = ensure_reader(request)
     try:
         if not form.is_valid():
-            raise InvalidInput("Choose from 1 to 5 stars.", field="stars")
+            raise InvalidInput(_("Choose from 1 to 5 stars."), field="stars")
         with transaction.atomic():
             enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
             page = rate_page(page=page, rater=commenter_for(key), stars=form.cleaned_data["stars"])

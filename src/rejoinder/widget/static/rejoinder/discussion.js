@@ -109,15 +109,14 @@ async function onPost(root, form) {
   item.querySelector(".rj-comment-inner")?.focus();
 }
 
-async function onReplace(root, form, submitter, selector) {
+async function onReplace(root, form, submitter) {
   const response = await send(form, submitter);
   if (!response.ok) {
     announce(root, await problemDetail(response));
     return;
   }
   const [fresh] = parseFragment(await response.text());
-  const target = selector ? form.closest(selector) : form;
-  target.replaceWith(fresh);
+  form.replaceWith(fresh);
   enhance(root, fresh);
   fresh.querySelector("[aria-pressed=true], input:checked")?.focus();
 }
@@ -262,7 +261,7 @@ function wireForm(root, form) {
     form.setAttribute("aria-busy", "true");
     try {
       if (action === "post") await onPost(root, form);
-      else if (action === "vote") await onReplace(root, form, event.submitter, null);
+      else if (action === "vote") await onReplace(root, form, event.submitter);
       else if (action === "rate") await onRate(root, form);
       else if (action === "edit") await onEdit(root, form);
     } catch {
