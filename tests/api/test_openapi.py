@@ -23,5 +23,8 @@ def test_the_openapi_document_matches_the_committed_snapshot() -> None:
 
 
 def test_the_docs_page_and_schema_are_served(client) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert b"/static/ninja/swagger-ui-bundle.js" in docs.content
+    assert b"cdn" not in docs.content.lower()
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Rejoinder API"

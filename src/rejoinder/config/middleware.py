@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
+API_DOCS_PATH = "/api/v1/docs"
 
 
 class SecurityHeadersMiddleware:
@@ -21,9 +22,11 @@ class SecurityHeadersMiddleware:
         request.csp_nonce = secrets.token_urlsafe(12)  # type: ignore[attr-defined]
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
+            # Swagger UI sets inline styles; scripts stay restricted there too.
+            styles = "'self' 'unsafe-inline'" if request.path == API_DOCS_PATH else "'self'"
             response["Content-Security-Policy"] = (
                 f"default-src 'self'; script-src 'self' 'nonce-{request.csp_nonce}'; "  # type: ignore[attr-defined]
-                "style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                f"style-src {styles}; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                 "form-action 'self'; frame-ancestors 'none'"
             )
         response.setdefault("X-Content-Type-Options", "nosniff")
