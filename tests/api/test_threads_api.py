@@ -90,3 +90,24 @@ def test_the_thread_output_matches_its_declared_schema(api: ApiClient, page: Pag
     Comment.objects.filter(pk=top["id"]).update(status="removed")
     ThreadOut.model_validate(api.get(f"/threads?uri={page.uri}").json())
     ThreadOut.model_validate(api.get(f"/threads?uri={page.uri}&limit=all").json())
+
+
+def test_the_next_cursor_walks_the_whole_thread_once(
+    make_api: Callable[[], ApiClient], page: Page, site: Site, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.REJOINDER = {**settings.REJOINDER, "RATE_LIMITS_ENABLED": False}
+    Site.objects.filter(pk=site.pk).update(page_size=2)
+    client = make_api()
+    for n in range(5):
+        client.post_comment(page.uri, f"Comment {n}")
+    seen, url = [], f"/threads?uri={page.uri}&sort=newest"
+    while url:
+        data = client.get(url).json()
+        seen += [c["html"] for c in data["comments"]]
+        url = (
+            f"/threads?uri={page.uri}&sort=newest&after={data['next_cursor']}"
+            if data["next_cursor"]
+            else ""
+        )
+    assert seen == [f"<p>Comment {n}</p>" for n in reversed(range(5))]
+    assert client.get(f"/threads?uri={page.uri}&after=nonsense").status_code == 422

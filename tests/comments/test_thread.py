@@ -139,3 +139,31 @@ def test_a_comment_is_located_on_the_page_that_shows_its_thread(
     number = page_number_of(reply, sort=sort, page_size=3)
     window = read_thread(page=page, sort=sort, page_number=number, page_size=3)
     assert tops[1].pk in _ids(window)
+
+
+def test_a_cursor_resumes_after_the_last_comment_shown_even_when_the_thread_changes(
+    page: Page, post: Callable[..., Comment], make_reader: Callable[[], Commenter]
+) -> None:
+    from rejoinder.comments.thread import decode_cursor
+
+    author = make_reader()
+    tops = [post(author=author) for _ in range(7)]
+    first = read_thread(page=page, sort=CommentSort.OLDEST, page_size=5)
+    assert _ids(first) == [c.pk for c in tops[:5]]
+    delete_comment(comment_id=tops[1].pk, requester=author)
+    newcomer = post()
+    cursor = decode_cursor(first.next_cursor)  # type: ignore[arg-type]
+    second = read_thread(page=page, sort=CommentSort.OLDEST, page_size=5, after=cursor)
+    assert _ids(second) == [tops[5].pk, tops[6].pk, newcomer.pk]
+    assert second.next_cursor is None
+
+
+@pytest.mark.parametrize(
+    "cursor", ["", "abc", "1.2", "1.x.0.5", "1.2.nan", "1.99999999999999999999.0"]
+)
+def test_a_malformed_cursor_is_a_clear_error(cursor: str) -> None:
+    from rejoinder.comments.thread import decode_cursor
+    from rejoinder.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="cursor"):
+        decode_cursor(cursor)

@@ -23,7 +23,7 @@ from rejoinder.api.schemas import (
 from rejoinder.api.serialize import comment_dict, thread_dict
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
-from rejoinder.comments.thread import parse_sort, read_thread
+from rejoinder.comments.thread import decode_cursor, parse_sort, read_thread
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.moderation.ratelimit import enforce_rate_limit
@@ -39,6 +39,7 @@ class ThreadQuery(Schema):
     site: int | None = None
     sort: str | None = None
     page: int = 1
+    after: str | None = None
     limit: str | None = None
 
 
@@ -74,18 +75,21 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     if q.page < 1 or q.page > 100_000:
         raise InvalidInput(_("`page` must be from 1 to 100000."), field="page")
     commenter = find_commenter(reader_key(request))
-    etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{size}-{commenter.pk if commenter else 0}"'
+    after = decode_cursor(q.after) if q.after else None
+    etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{commenter.pk if commenter else 0}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})
     if commenter is None:
-        key = f"thread:{page.pk}:{page.version}:{sort.value}:{q.page}:{size}"
+        key = f"thread:{page.pk}:{page.version}:{sort.value}:{q.page}:{q.after}:{size}"
         body = cache.get(key)
         if body is None:
-            window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size)
+            window = read_thread(
+                page=page, sort=sort, page_number=q.page, page_size=size, after=after
+            )
             body = json.dumps(thread_dict(window), separators=(",", ":")).encode()
             cache.set(key, body, settings.REJOINDER["THREAD_CACHE_SECONDS"])
     else:
-        window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size)
+        window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size, after=after)
         votes = votes_by(commenter, [c.pk for c in window.comments()])
         body = json.dumps(
             thread_dict(window, reader_id=commenter.pk, my_votes=votes), separators=(",", ":")

@@ -82,6 +82,10 @@ class ThreadOut(Schema):
     page_number: int
     has_next: bool
     next_page: int | None
+    next_cursor: str | None = Field(
+        description="Pass as `after` to get the next page: unlike `page`, it never repeats or "
+        "skips comments when the discussion changes in between."
+    )
     comments: list[CommentOut]
 
 

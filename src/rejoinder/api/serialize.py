@@ -75,5 +75,6 @@ def thread_dict(
         "page_number": window.page_number,
         "has_next": window.has_next,
         "next_page": window.page_number + 1 if window.has_next else None,
+        "next_cursor": window.next_cursor,
         "comments": _nodes(window.nodes, reader_id=reader_id, my_votes=my_votes),
     }

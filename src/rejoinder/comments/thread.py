@@ -6,11 +6,15 @@ them (by `root`), assembled into a tree in memory.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.errors import InvalidInput
 from rejoinder.pages.models import CommentSort, Page
 
 VISIBLE = (CommentStatus.PUBLISHED, CommentStatus.REMOVED)
@@ -35,6 +39,7 @@ class ThreadWindow:
     page_size: int | None
     has_next: bool
     nodes: list[ThreadNode]
+    next_cursor: str | None = None
 
     def comments(self) -> list[Comment]:
         """Return every comment in the window, depth first."""
@@ -59,22 +64,70 @@ def parse_sort(value: str | None, default: str) -> CommentSort:
         return CommentSort(default)
 
 
+def encode_cursor(comment: Comment) -> str:
+    """Return an opaque cursor that resumes the top-level list right after this comment.
+
+    It carries the sort keys themselves, so it keeps working if the comment is deleted.
+    """
+    micros = int(comment.created_at.timestamp() * 1_000_000)
+    return f"{comment.pk}.{micros}.{comment.score!r}"
+
+
+def decode_cursor(cursor: str) -> Comment:
+    """Parse a cursor from `encode_cursor`; raise InvalidInput when it is not one."""
+    try:
+        pk, micros, score = cursor.split(".", 2)
+        if not math.isfinite(float(score)):
+            raise ValueError(score)
+        return Comment(
+            pk=int(pk),
+            created_at=datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC),
+            score=float(score),
+        )
+    except (ValueError, OverflowError, OSError):
+        raise InvalidInput(_("That page cursor is not valid."), field="after") from None
+
+
+def _ahead_of(root: Comment, sort: CommentSort) -> Q:
+    """Return the condition for top-level comments shown before `root` in this sort."""
+    return {
+        CommentSort.NEWEST: Q(created_at__gt=root.created_at)
+        | Q(created_at=root.created_at, id__gt=root.pk),
+        CommentSort.OLDEST: Q(created_at__lt=root.created_at)
+        | Q(created_at=root.created_at, id__lt=root.pk),
+        CommentSort.BEST: Q(score__gt=root.score)
+        | Q(score=root.score, created_at__gt=root.created_at)
+        | Q(score=root.score, created_at=root.created_at, id__gt=root.pk),
+    }[sort]
+
+
 def read_thread(
-    *, page: Page, sort: CommentSort, page_number: int = 1, page_size: int | None
+    *,
+    page: Page,
+    sort: CommentSort,
+    page_number: int = 1,
+    page_size: int | None,
+    after: Comment | None = None,
 ) -> ThreadWindow:
     """Load one window of the page's top-level comments and their replies.
 
-    `page_size=None` loads the whole discussion. Removed comments stay as placeholders while
-    they have visible replies and disappear otherwise.
+    The window is the `page_number`-th page, or, with `after` (from `decode_cursor`), the
+    page that follows that comment: a cursor never skips or repeats comments when others are
+    posted or deleted meanwhile. `page_size=None` loads the whole discussion. Removed comments
+    stay as placeholders while they have visible replies and disappear otherwise.
     """
     page_number = max(1, page_number)
     top = _visible(page).filter(depth=0).order_by(*ORDERINGS[sort])
+    if after is not None:
+        top = top.exclude(_ahead_of(after, sort)).exclude(pk=after.pk)
     if page_size is None:
         roots = list(top)
         has_next = False
         replies = _visible(page).filter(depth__gt=0)
+        if after is not None:
+            replies = replies.filter(root_id__in=[c.pk for c in roots])
     else:
-        start = (page_number - 1) * page_size
+        start = 0 if after is not None else (page_number - 1) * page_size
         roots = list(top[start : start + page_size + 1])
         has_next = len(roots) > page_size
         roots = roots[:page_size]
@@ -87,7 +140,8 @@ def read_thread(
             nodes[reply.pk] = node
             parent.replies.append(node)
     window = [nodes[c.pk] for c in roots]
-    return ThreadWindow(page, sort, page_number, page_size, has_next, _prune(window))
+    next_cursor = encode_cursor(roots[-1]) if has_next else None
+    return ThreadWindow(page, sort, page_number, page_size, has_next, _prune(window), next_cursor)
 
 
 def _prune(nodes: list[ThreadNode]) -> list[ThreadNode]:
@@ -102,18 +156,9 @@ def _prune(nodes: list[ThreadNode]) -> list[ThreadNode]:
 def page_number_of(comment: Comment, *, sort: CommentSort, page_size: int) -> int:
     """Return which page of the thread (in this sort) shows the comment's top-level ancestor."""
     root = comment if comment.root_id is None else Comment.objects.get(pk=comment.root_id)
-    ahead = {
-        CommentSort.NEWEST: Q(created_at__gt=root.created_at)
-        | Q(created_at=root.created_at, id__gt=root.pk),
-        CommentSort.OLDEST: Q(created_at__lt=root.created_at)
-        | Q(created_at=root.created_at, id__lt=root.pk),
-        CommentSort.BEST: Q(score__gt=root.score)
-        | Q(score=root.score, created_at__gt=root.created_at)
-        | Q(score=root.score, created_at=root.created_at, id__gt=root.pk),
-    }[sort]
     before = (
         Comment.objects.filter(page_id=root.page_id, status__in=VISIBLE, depth=0)
-        .filter(ahead)
+        .filter(_ahead_of(root, sort))
         .count()
     )
     return before // page_size + 1

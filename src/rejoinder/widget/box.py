@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Commenter
-from rejoinder.comments.thread import ThreadWindow, parse_sort, read_thread
+from rejoinder.comments.thread import ThreadWindow, decode_cursor, parse_sort, read_thread
 from rejoinder.comments.voting import votes_by
 from rejoinder.pages.models import CommentSort, Page
 from rejoinder.ratings.rating import rating_by
@@ -38,6 +38,7 @@ class BoxRequest:
     sort: CommentSort
     page_number: int
     reply_to: int | None = None
+    after: str | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest, page: Page) -> BoxRequest:
@@ -47,6 +48,7 @@ class BoxRequest:
             sort=parse_sort(request.GET.get("sort"), page.site.default_sort),
             page_number=int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1,
             reply_to=int(reply) if reply.isdigit() else None,
+            after=request.GET.get("after") or None,
         )
 
 
@@ -73,26 +75,30 @@ def _thread_context(window: ThreadWindow, reader: Commenter | None, box: BoxRequ
         "next_link": page_link(page, sort=window.sort, page_number=window.page_number + 1)
         if window.has_next
         else "",
-        "fragment_next": _fragment_url(page, window.sort, window.page_number + 1),
+        "fragment_next": _fragment_url(page, window.sort, window.next_cursor),
     }
 
 
-def _fragment_url(page: Page, sort: CommentSort, page_number: int) -> str:
+def _fragment_url(page: Page, sort: CommentSort, cursor: str | None) -> str:
     from django.urls import reverse
 
     base = reverse("widget:thread", kwargs={"page_id": page.pk})
-    return f"{base}?{urlencode({'sort': sort.value, 'page': page_number})}"
+    return f"{base}?{urlencode({'sort': sort.value, 'after': cursor or ''})}"
 
 
 def render_thread(
     request: HttpRequest, page: Page, box: BoxRequest, reader: Commenter | None
 ) -> SafeString:
     """Return the thread's list markup for this request, from cache when it is reader-neutral."""
-    key = f"box:{page.pk}:{page.version}:{box.sort.value}:{box.page_number}:{box.reply_to}"
+    key = f"box:{page.pk}:{page.version}:{box.sort.value}:{box.page_number}:{box.reply_to}:{box.after}"
     html = cache.get(key) if reader is None else None
     if html is None:
         window = read_thread(
-            page=page, sort=box.sort, page_number=box.page_number, page_size=page.site.page_size
+            page=page,
+            sort=box.sort,
+            page_number=box.page_number,
+            page_size=page.site.page_size,
+            after=decode_cursor(box.after) if box.after else None,
         )
         html = render_to_string("widget/thread.html", _thread_context(window, reader, box))
         if reader is None:

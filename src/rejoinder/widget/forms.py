@@ -1,7 +1,6 @@
 """The discussion box's forms: they only parse; the domain functions validate and decide."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,18 +13,15 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        # No max_length: browsers send line breaks as CRLF, which would count twice here;
+        # clean_body measures the text after normalising them.
         help_text=_("Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists."),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=settings.REJOINDER["COMMENT_MAX_LENGTH"],
-    )
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class VoteForm(forms.Form):

@@ -186,9 +186,11 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     except RejoinderError as exc:
         return _error(request, exc, "widget/message.html", {})
     if _wants_fragment(request):
+        page.refresh_from_db(fields=["comment_count"])
+        count = {"X-Rejoinder-Comment-Count": str(page.comment_count)}
         if placeholder is None:
-            return HttpResponse(status=204)
-        return HttpResponse(_render_inner(request, placeholder))
+            return HttpResponse(status=204, headers=count)
+        return HttpResponse(_render_inner(request, placeholder), headers=count)
     if placeholder is not None:
         return HttpResponseRedirect(comment_link(placeholder))
     return HttpResponseRedirect(

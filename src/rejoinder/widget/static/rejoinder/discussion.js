@@ -64,11 +64,6 @@ function updateCount(root, response) {
   if (count !== null && label) label.textContent = count;
 }
 
-function decrementCount(root) {
-  const label = root.querySelector(".rj-comment-total");
-  if (label) label.textContent = String(Math.max(0, Number(label.textContent) - 1));
-}
-
 async function onPost(root, form) {
   const response = await send(form);
   if (!response.ok) {
@@ -192,7 +187,7 @@ async function onDelete(root, link) {
     item.querySelector(":scope > .rj-comment-inner").replaceWith(placeholder);
     item.classList.add("rj-removed");
   }
-  decrementCount(root);
+  updateCount(root, response);
   announce(root, root.dataset.rjDeletedMessage || "Your comment was deleted.");
 }
 
@@ -234,8 +229,8 @@ async function loadMore(root, link) {
   const list = nodes.find((n) => n.matches(".rj-thread"));
   const more = nodes.find((n) => n.matches(".rj-more"));
   const thread = root.querySelector(".rj-thread");
-  // Pages are offsets: comments posted since this page loaded push earlier ones onto the next
-  // page, so skip any already shown (and the next page's "no comments" line).
+  // The next page follows a cursor, so it never repeats a comment; a comment this reader posted
+  // in place may still come back in it, so skip any already shown.
   const added = Array.from(list?.children || []).filter(
     (item) => item.matches(".rj-comment") && !document.getElementById(item.id),
   );
