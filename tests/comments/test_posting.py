@@ -43,6 +43,7 @@ def test_the_commenter_keeps_name_email_and_website(page: Page, reader: Commente
         ({"body": "nul \x00 byte"}, "body"),
         ({"name": ""}, "name"),
         ({"name": "n" * 61}, "name"),
+        ({"name": '"><img src=x onerror=alert(1)>'}, "name"),
         ({"email": "a@b.c\r\nBcc: x@y.z"}, "email"),
         ({"email": "not-an-address"}, "email"),
         ({"website": "javascript:alert(1)"}, "website"),

@@ -103,3 +103,11 @@ def test_the_demo_loads_once_with_a_lively_discussion(db: None) -> None:
     assert Comment.objects.filter(page=main.page, depth=3).exists()
     assert main.page.rating_count == 20
     assert result.admin_password != again.admin_password
+
+
+def test_the_byline_links_to_the_discussion_with_its_count(
+    client: Client, article: Article, make_reader: Callable
+) -> None:  # type: ignore[type-arg]
+    post_comment(page=article.page, author=make_reader(), name="A", body="x")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="#comments">1 comment</a>' in html

@@ -34,6 +34,8 @@ def clean_name(name: str) -> str:
         )
     if find_forbidden_character(name):
         raise InvalidInput(_("Your name contains control characters."), field="name")
+    if "<" in name or ">" in name:
+        raise InvalidInput(_("Names cannot contain the characters < or >."), field="name")
     return name
 
 
