@@ -114,11 +114,12 @@ def _database() -> dict[str, Any]:
             dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
         )
         if config["ENGINE"] == "django.db.backends.sqlite3":
+            config["ENGINE"] = SQLITE_ENGINE
             config["OPTIONS"] = _SQLITE_OPTIONS
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": SQLITE_ENGINE,
         "NAME": str(DATA_DIR / "rejoinder.sqlite3"),
         # Keep connections: opening one runs the PRAGMAs below, which costs more than a query.
         "CONN_MAX_AGE": None,
@@ -139,6 +140,7 @@ _SQLITE_OPTIONS: dict[str, Any] = {
     ),
 }
 
+SQLITE_ENGINE = "rejoinder.config.sqlite_backend"  # Django's, with writers queued on a file lock
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

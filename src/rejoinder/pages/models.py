@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.core.validators import FileExtensionValidator
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,9 +99,24 @@ class Page(models.Model):
         return round(self.rating_sum / self.rating_count, 1)
 
     def bump(self, **counter_changes: int) -> None:
-        """Add to the page's counters and bump its version, atomically in the database."""
-        updates = {name: F(name) + delta for name, delta in counter_changes.items()}
-        Page.objects.filter(pk=self.pk).update(version=F("version") + 1, **updates)
+        """Add to the page's counters and bump its version, atomically in the database.
+
+        Runs inside every write's transaction, so the statement is written out: the ORM's
+        F-expression update costs more to compile than the rest of the write.
+        """
+        unknown = set(counter_changes) - set(COUNTERS)
+        if unknown:
+            raise ValueError(f"not a page counter: {sorted(unknown)}")
+        changes = {name: delta for name, delta in counter_changes.items() if delta}
+        assignments = ["version = version + 1"] + [f"{name} = {name} + %s" for name in changes]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Page._meta.db_table} SET {', '.join(assignments)} WHERE id = %s",  # noqa: S608 - names from COUNTERS
+                [*changes.values(), self.pk],
+            )
+
+
+COUNTERS = ("comment_count", "rating_sum", "rating_count")
 
 
 class Article(models.Model):
