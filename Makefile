@@ -21,7 +21,7 @@ $(INSTALLED): pyproject.toml
 
 venv: $(INSTALLED) ## create the virtualenv and install Rejoinder with its test tools
 
-demo: $(INSTALLED) ## load the sample article and serve it at http://127.0.0.1:8000 (SQLite)
+demo: $(INSTALLED) ## load the sample article and serve it at http://127.0.0.1:8000 (SQLite; mail caught locally, shown in the admin)
 	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder demo --bind 127.0.0.1:8000
 
 serve: $(INSTALLED) ## serve the local database at http://127.0.0.1:8000

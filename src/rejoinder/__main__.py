@@ -1,15 +1,25 @@
-"""The `rejoinder` command: serve, demo, and Django's management commands.
+"""The `rejoinder` command: serve, demo, worker, mailcatcher, and Django's management commands.
 
-rejoinder serve [--bind 127.0.0.1:8000] [--workers N]   production server (gunicorn)
-rejoinder demo  [--bind ...]                             migrate, load the sample article, serve
-rejoinder manage <command> [...]                         any Django management command
+rejoinder serve [--bind 127.0.0.1:8000] [--workers N] [--no-worker]
+                                         production server (gunicorn) and one mail worker
+rejoinder demo  [--bind ...]             migrate, load the sample article, catch mail, serve
+rejoinder worker [--once]                send queued mail and run the apps' background steps
+rejoinder mailcatcher [--port 1025] [--maildir DIR]   a local SMTP server that keeps mail
+rejoinder manage <command> [...]         any Django management command
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
+import signal
+import socket
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 
 def _django_setup() -> None:
@@ -27,8 +37,40 @@ def _manage(argv: list[str]) -> int:
     return 0
 
 
-def serve(bind: str, workers: int, threads: int) -> int:
-    """Run the production WSGI server in the foreground (gunicorn, preloaded app)."""
+def _start_child(*args: str) -> subprocess.Popen[bytes]:
+    """Start `rejoinder <args>` as a child process that exits when this process is gone."""
+    return subprocess.Popen([sys.executable, "-m", "rejoinder", *args, "--exit-with-parent"])
+
+
+def _stop_child(child: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Ask a child to stop (SIGTERM: it finishes what it is doing), then insist."""
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _stop_with_parent(stop: threading.Event) -> None:
+    """Set `stop` once the process that started us has gone (it may have been killed)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                stop.set()
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def serve(bind: str, workers: int, threads: int, *, with_worker: bool = True) -> int:
+    """Run the production WSGI server in the foreground (gunicorn, preloaded app).
+
+    With `with_worker`, one `rejoinder worker` runs beside it as a child process, stopped
+    when the server stops. Run more workers (or none here) with `rejoinder worker`.
+    """
     _django_setup()
     from django.core.management import call_command
 
@@ -59,27 +101,123 @@ def serve(bind: str, workers: int, threads: int) -> int:
         "--max-requests",
         "0",
     ]
-    run()
+    mail_worker = _start_child("worker") if with_worker else None
+    try:
+        run()
+    finally:
+        if mail_worker is not None:
+            _stop_child(mail_worker)
     return 0
 
 
-def demo(bind: str, workers: int, threads: int) -> int:
-    """Migrate, load the sample article with its discussion (once), and serve it."""
+def worker(*, once: bool, poll_seconds: float, exit_with_parent: bool) -> int:
+    """Send queued mail and run the registered background steps until stopped."""
     _django_setup()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    from rejoinder.pages.demo import load_demo
+    call_command("check", stdout=io.StringIO())  # a bad REJOINDER_EMAIL_URL stops us here
+    from rejoinder.outbox.worker import StepsFailed, run_worker, step_names
 
-    result = load_demo()
-    host, _, port = bind.rpartition(":")
-    print(f"\nRejoinder demo: http://{host}:{port}/")
-    print(f"  article:  http://{host}:{port}{result.article_url}")
-    print(
-        f"  admin:    http://{host}:{port}/admin/  (user {result.admin_user!r}, password {result.admin_password!r})"
-    )
-    print(f"  API docs: http://{host}:{port}/api/v1/docs\n", flush=True)
-    return serve(bind, workers, threads)
+    stop = threading.Event()
+    if exit_with_parent:
+        _stop_with_parent(stop)
+    if not once:
+        print(f"rejoinder worker: running {', '.join(step_names())}", flush=True)
+    try:
+        handled = run_worker(once=once, poll_seconds=poll_seconds, stop_event=stop)
+    except StepsFailed as error:
+        print(f"rejoinder worker: {error}", file=sys.stderr, flush=True)
+        return 1
+    print(f"rejoinder worker: {handled} items handled", flush=True)
+    return 0
+
+
+def mailcatcher(*, port: int, maildir: Path, exit_with_parent: bool) -> int:
+    """Run the local mail catcher until SIGTERM or SIGINT (or the parent exits)."""
+    from rejoinder.outbox.mailcatcher import run_mailcatcher
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stop.set())
+    if exit_with_parent:
+        _stop_with_parent(stop)
+    run_mailcatcher(port=port, maildir=maildir, stop_event=stop)
+    return 0
+
+
+def _free_port(preferred: int) -> int:
+    """Return `preferred` if nothing listens on it on the loopback interface, else a free port."""
+    for port in (preferred, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise OSError("no free port for the mail catcher")
+
+
+def _wait_for_port(port: int, child: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise SystemExit("the mail catcher did not start")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the mail catcher did not start")
+
+
+def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: bool) -> int:
+    """Migrate, load the sample article with its discussion (once), catch mail, and serve it.
+
+    Without REJOINDER_EMAIL_URL the demo starts `rejoinder mailcatcher` and sends its mail
+    there: nothing leaves the machine, and the admin's "Demo mailbox" shows every message.
+    """
+    catch_mail = not os.environ.get("REJOINDER_EMAIL_URL")
+    if catch_mail:
+        mail_port = _free_port(mail_port)
+        # Set before Django reads its settings; the worker child inherits them.
+        os.environ["REJOINDER_EMAIL_URL"] = f"smtp://127.0.0.1:{mail_port}"
+        os.environ["REJOINDER_DEMO_MAILDIR"] = "mail"
+    _django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    catcher = None
+    if catch_mail:
+        maildir = settings.REJOINDER["DEMO_MAILDIR"]
+        catcher = _start_child("mailcatcher", "--port", str(mail_port), "--maildir", str(maildir))
+    try:
+        if catcher is not None:
+            _wait_for_port(mail_port, catcher)
+        call_command("migrate", interactive=False, verbosity=0)
+        from rejoinder.outbox.demo_mailbox import queue_welcome_mail
+        from rejoinder.pages.demo import load_demo
+
+        result = load_demo()
+        host, _, port = bind.rpartition(":")
+        print(f"\nRejoinder demo: http://{host}:{port}/")
+        print(f"  article:  http://{host}:{port}{result.article_url}")
+        print(
+            f"  admin:    http://{host}:{port}/admin/  (user {result.admin_user!r}, password {result.admin_password!r})"
+        )
+        print(f"  API docs: http://{host}:{port}/api/v1/docs")
+        if catcher is not None:
+            queue_welcome_mail()
+            print(
+                f"  mail:     http://{host}:{port}/admin/outbox/outboxmail/demo-mailbox/"
+                f"  (caught on smtp://127.0.0.1:{mail_port}, files in {settings.REJOINDER['DEMO_MAILDIR']})"
+            )
+        else:
+            print("  mail:     sent through REJOINDER_EMAIL_URL")
+        print(flush=True)
+        return serve(bind, workers, threads, with_worker=with_worker)
+    finally:
+        if catcher is not None:
+            _stop_child(catcher)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,11 +235,52 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument(
             "--threads", type=int, default=int(os.environ.get("REJOINDER_THREADS", "1"))
         )
+        cmd.add_argument(
+            "--no-worker",
+            dest="with_worker",
+            action="store_false",
+            help="do not run a mail worker beside the server (run `rejoinder worker` yourself)",
+        )
+        if name == "demo":
+            cmd.add_argument(
+                "--mail-port", type=int, default=1025, help="port of the demo's mail catcher"
+            )
+    cmd = sub.add_parser("worker", help="send queued mail and run background steps")
+    cmd.add_argument("--once", action="store_true", help="drain what is due, then exit")
+    cmd.add_argument(
+        "--poll",
+        type=float,
+        default=float(os.environ.get("REJOINDER_WORKER_POLL_SECONDS", "1")),
+        help="seconds to sleep when there is nothing to do",
+    )
+    cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    cmd = sub.add_parser("mailcatcher", help="a local SMTP server that saves mail to a Maildir")
+    cmd.add_argument("--port", type=int, default=1025)
+    cmd.add_argument(
+        "--maildir",
+        type=Path,
+        default=Path(os.environ.get("REJOINDER_DATA_DIR", "var")) / "mail",
+    )
+    cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     sub.add_parser("manage", help="run a Django management command")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        return serve(args.bind, args.workers, args.threads)
-    return demo(args.bind, args.workers, args.threads)
+        return serve(args.bind, args.workers, args.threads, with_worker=args.with_worker)
+    if args.command == "worker":
+        return worker(
+            once=args.once, poll_seconds=args.poll, exit_with_parent=args.exit_with_parent
+        )
+    if args.command == "mailcatcher":
+        return mailcatcher(
+            port=args.port, maildir=args.maildir, exit_with_parent=args.exit_with_parent
+        )
+    return demo(
+        args.bind,
+        args.workers,
+        args.threads,
+        mail_port=args.mail_port,
+        with_worker=args.with_worker,
+    )
 
 
 if __name__ == "__main__":

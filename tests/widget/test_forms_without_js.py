@@ -221,3 +221,23 @@ def test_the_article_page_takes_the_same_queries_whatever_the_thread_size(
     reader = Client()
     with django_assert_max_num_queries(6):
         assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_bad_load_more_cursor_is_a_clear_error(browser: Client, article: Article) -> None:
+    response = browser.get(f"/discussion/{article.page.pk}/thread?after=garbage")
+    assert response.status_code == 400
+    assert "cursor" in response.json()["detail"]
+    assert browser.get(f"{article.get_absolute_url()}?after=garbage").status_code == 200
+
+
+def test_the_edit_page_says_when_the_window_has_closed(browser: Client, article: Article) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    _post_comment(browser, article, "Old news")
+    Comment.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    comment = Comment.objects.get()
+    response = browser.get(f"/discussion/comments/{comment.pk}/edit")
+    assert response.status_code == 403
+    assert "15 minutes" in response.content.decode()

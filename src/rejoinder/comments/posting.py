@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.comments.events import CommentPublished, emit
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.policy import Verdict, moderation_policy
@@ -168,6 +169,8 @@ def post_comment(
         comment.save()
         published = comment.status == CommentStatus.PUBLISHED
         page.bump(comment_count=1 if published else 0)
+        if published:
+            emit(CommentPublished(comment_id=comment.pk, page_id=page.pk))
     return comment
 
 

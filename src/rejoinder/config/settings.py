@@ -6,6 +6,7 @@ Every knob has a safe default and is documented once in docs/configuration.md.
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "rejoinder.comments",
     "rejoinder.ratings",
     "rejoinder.moderation",
+    "rejoinder.outbox",
+    "rejoinder.subscriptions",
     "rejoinder.widget",
     "rejoinder.api",
 ]
@@ -215,7 +218,22 @@ REJOINDER: dict[str, Any] = {
     "RATE_POST_IP": _env("RATE_POST_IP", "30/60"),
     "RATE_VOTE": _env("RATE_VOTE", "60/60"),
     "RATE_VOTE_IP": _env("RATE_VOTE_IP", "300/60"),
+    "RATE_SUBSCRIBE": _env("RATE_SUBSCRIBE", "10/3600"),
+    "RATE_SUBSCRIBE_IP": _env("RATE_SUBSCRIBE_IP", "30/3600"),
     "RATE_LIMITS_ENABLED": _env_bool("RATE_LIMITS", True),
+    # At most one mail per address per page in this window; later comments wait for a digest.
+    "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
+    # Outgoing mail (rejoinder.outbox): one URL, parsed and checked by outbox/transport.py.
+    "EMAIL_URL": _env("EMAIL_URL", "smtp://localhost:25"),
+    "EMAIL_FROM": _env("EMAIL_FROM", f"Rejoinder <noreply@{urlsplit(PUBLIC_URL).hostname}>"),
+    "EMAIL_MAX_ATTEMPTS": _env_int("EMAIL_MAX_ATTEMPTS", 8),
+    "EMAIL_SUPPRESS_AFTER": _env_int("EMAIL_SUPPRESS_AFTER", 3),
+    "EMAIL_LEASE_SECONDS": _env_int("EMAIL_LEASE_SECONDS", 300),
+    "EMAIL_BATCH": _env_int("EMAIL_BATCH", 50),
+    "EMAIL_KEEP_DAYS": _env_int("EMAIL_KEEP_DAYS", 30),
+    # A Maildir shown under the admin as "Demo mailbox"; `rejoinder demo` sets it. Relative
+    # paths are taken from DATA_DIR.
+    "DEMO_MAILDIR": DATA_DIR / _env("DEMO_MAILDIR") if _env("DEMO_MAILDIR") else None,
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from rejoinder.api.main import api
+from rejoinder.comments.feeds import PageCommentsFeed, SiteCommentsFeed
 
 admin.site.site_header = "Rejoinder"
 admin.site.site_title = "Rejoinder admin"
@@ -10,5 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("rejoinder.widget.urls")),
+    path("", include("rejoinder.subscriptions.urls")),
+    path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
+    path("feeds/pages/<int:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
     path("", include("rejoinder.pages.urls")),
 ]

@@ -23,6 +23,7 @@ from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Commenter
 from rejoinder.comments.thread import ThreadWindow, decode_cursor, parse_sort, read_thread
 from rejoinder.comments.voting import votes_by
+from rejoinder.errors import InvalidInput
 from rejoinder.pages.models import CommentSort, Page
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
@@ -48,8 +49,19 @@ class BoxRequest:
             sort=parse_sort(request.GET.get("sort"), page.site.default_sort),
             page_number=int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1,
             reply_to=int(reply) if reply.isdigit() else None,
-            after=request.GET.get("after") or None,
+            after=_valid_cursor(request.GET.get("after")),
         )
+
+
+def _valid_cursor(cursor: str | None) -> str | None:
+    """Return the cursor if it parses, else None (callers that must refuse it check for that)."""
+    if not cursor:
+        return None
+    try:
+        decode_cursor(cursor)
+    except InvalidInput:
+        return None
+    return cursor
 
 
 def page_link(page: Page, *, sort: CommentSort, page_number: int) -> str:

@@ -18,6 +18,7 @@ class CommentForm(forms.Form):
         help_text=_("Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists."),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    notify_replies = forms.BooleanField(required=False)
 
 
 class EditForm(forms.Form):

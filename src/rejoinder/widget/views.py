@@ -8,6 +8,7 @@ a problem+json error. Either way the same domain function does the work.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,11 +26,12 @@ from rejoinder.comments.posting import delete_comment, edit_comment, get_own_com
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem
-from rejoinder.errors import InvalidInput, RateLimited, RejoinderError
+from rejoinder.errors import Forbidden, InvalidInput, RateLimited, RejoinderError
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
+from rejoinder.subscriptions.subscribing import subscribe
 from rejoinder.widget.box import BoxRequest, page_link, render_box, render_thread
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, VoteForm
 
@@ -105,6 +107,8 @@ def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the thread list markup for one page of top-level comments (for "Load more")."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
     box = BoxRequest.from_request(request, page)
+    if request.GET.get("after") and box.after is None:
+        return problem(400, _("Bad request"), _("That page cursor is not valid."), field="after")
     reader = find_commenter(reader_key(request))
     return HttpResponse(render_thread(request, page, box, reader))
 
@@ -134,6 +138,7 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
             parent_id=form.cleaned_data["parent"],
             ip_hash=ip_hash(request),
         )
+        notice = _subscribe_author(form, page=page, reader_key=key)
     except RejoinderError as exc:
         return _error(request, exc, "widget/post_failed.html", {"form": form, "page": page})
     if _wants_fragment(request):
@@ -145,10 +150,29 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
             status=201,
             headers={"X-Rejoinder-Comment-Count": str(page.comment_count)},
         )
+        if notice:
+            response["X-Rejoinder-Notice"] = quote(notice)
     else:
         response = HttpResponseRedirect(comment_link(comment))
     remember_reader(response, new_token)
     return response
+
+
+def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str) -> str:
+    """Subscribe a commenter who ticked "notify me of replies"; return what to tell them."""
+    if not form.cleaned_data.get("notify_replies"):
+        return ""
+    if not form.cleaned_data["email"]:
+        return _("To be notified of replies, give your email address.")
+    try:
+        result = subscribe(
+            page=page, email=form.cleaned_data["email"], kind="replies", reader_key=reader_key
+        )
+    except RejoinderError as exc:  # the comment is posted; only the subscription failed
+        return exc.message
+    if result.confirmed:
+        return _("You will be notified of replies.")
+    return _("Check your inbox: a link there confirms notifications of replies.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,6 +184,12 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     except RejoinderError as exc:
         return _error(request, exc, "widget/message.html", {})
     form = EditForm(request.POST or None, initial={"body": comment.body})
+    window = comment.page.site.edit_window_minutes
+    if request.method == "GET" and not comment.is_editable(timezone.now(), window):
+        message = _(
+            "Comments can be edited for %(minutes)d minutes after posting; that time is over."
+        ) % {"minutes": window}
+        return _error(request, Forbidden(message), "widget/message.html", {})
     if request.method == "GET":
         return render(request, "widget/edit.html", {"form": form, "comment": comment})
     try:

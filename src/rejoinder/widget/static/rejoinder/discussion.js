@@ -99,7 +99,9 @@ async function onPost(root, form) {
   }
   updateCount(root, response);
   enhance(root, item);
-  announce(root, root.dataset.rjPostedMessage || "Your comment was posted.");
+  const notice = response.headers.get("X-Rejoinder-Notice");
+  const posted = root.dataset.rjPostedMessage || "Your comment was posted.";
+  announce(root, notice ? `${posted} ${decodeURIComponent(notice)}` : posted);
   item.querySelector(".rj-comment-inner")?.setAttribute("tabindex", "-1");
   item.querySelector(".rj-comment-inner")?.focus();
 }
@@ -137,6 +139,16 @@ async function onRate(root, form) {
     star.checked = true;
     star.form.requestSubmit();
   }
+}
+
+async function onSubscribe(root, form) {
+  const response = await send(form);
+  if (!response.ok) {
+    showError(form, await problemDetail(response));
+    return;
+  }
+  form.querySelector(".rj-form-error").textContent = "";
+  form.querySelector(".rj-notify-result").replaceChildren(...parseFragment(await response.text()));
 }
 
 async function onEdit(root, form) {
@@ -259,6 +271,7 @@ function wireForm(root, form) {
       else if (action === "vote") await onReplace(root, form, event.submitter);
       else if (action === "rate") await onRate(root, form);
       else if (action === "edit") await onEdit(root, form);
+      else if (action === "subscribe") await onSubscribe(root, form);
     } catch {
       showError(form, root.dataset.rjNetworkMessage || "The connection failed; your text is kept. Try again.");
     } finally {

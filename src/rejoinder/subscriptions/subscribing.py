@@ -1,0 +1,108 @@
+"""Subscribing, confirming and unsubscribing: double opt-in, one address at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rejoinder.comments.posting import clean_email
+from rejoinder.errors import Forbidden, InvalidInput
+from rejoinder.pages.models import Page
+from rejoinder.subscriptions.mail import send_confirmation
+from rejoinder.subscriptions.models import ConfirmedAddress, Subscription, SubscriptionKind
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    subscription: Subscription
+    confirmed: bool  # False: a confirmation mail is (or already was) on its way
+
+
+def subscribe(
+    *, page: Page, email: str, kind: str, reader_key: str, now: datetime | None = None
+) -> SubscribeResult:
+    """Subscribe an address to a page's comments (`page`) or to replies to the reader's own.
+
+    An address counts as the reader's only once they followed a link sent to it: the first time
+    on a site, a confirmation mail goes out and nothing else does until it is followed. The
+    answer never tells whether anyone else subscribed that address.
+    """
+    email = clean_email(email)
+    if not email:
+        raise InvalidInput(_("Give the email address to send notifications to."), field="email")
+    try:
+        kind = SubscriptionKind(kind)
+    except ValueError:
+        raise InvalidInput(_("Choose what to be notified of."), field="kind") from None
+    if not page.is_open:
+        raise Forbidden(_("This discussion is closed; it has nothing new to notify of."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        known = ConfirmedAddress.objects.filter(
+            site_id=page.site_id, email__iexact=email, reader_key=reader_key
+        ).exists()
+        subscription = _claim(page=page, email=email, kind=kind, reader_key=reader_key)
+        if subscription.is_active and subscription.reader_key == reader_key:
+            return SubscribeResult(subscription, confirmed=True)
+        if subscription.is_active:
+            # Someone else's confirmed subscription: say nothing, change nothing.
+            return SubscribeResult(subscription, confirmed=False)
+        subscription.reader_key = reader_key
+        subscription.unsubscribed_at = None
+        subscription.confirmed_at = now if known else None
+        subscription.save(update_fields=["reader_key", "unsubscribed_at", "confirmed_at"])
+        if not known:
+            send_confirmation(subscription, now=now)
+    return SubscribeResult(subscription, confirmed=known)
+
+
+def _claim(*, page: Page, email: str, kind: str, reader_key: str) -> Subscription:
+    existing = Subscription.objects.filter(page=page, email__iexact=email, kind=kind).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(
+                page=page, email=email, kind=kind, reader_key=reader_key
+            )
+    except IntegrityError:
+        return Subscription.objects.get(page=page, email__iexact=email, kind=kind)
+
+
+def confirm_subscription(
+    subscription: Subscription, *, now: datetime | None = None
+) -> Subscription:
+    """Activate a subscription whose confirmation link was followed; remember the address."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if subscription.confirmed_at is None or subscription.unsubscribed_at is not None:
+            subscription.confirmed_at = now
+            subscription.unsubscribed_at = None
+            subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+        ConfirmedAddress.objects.get_or_create(
+            site_id=subscription.page.site_id,
+            email=subscription.email.lower(),
+            reader_key=subscription.reader_key,
+        )
+    return subscription
+
+
+def end_subscription(subscription: Subscription, *, now: datetime | None = None) -> Subscription:
+    """Stop a subscription (one click from a mail, or from the manage page)."""
+    if subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = now or timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription
+
+
+def subscriptions_of(*, site_id: int, email: str) -> list[Subscription]:
+    """Return every subscription of an address on a site, newest first, for the manage page."""
+    return list(
+        Subscription.objects.filter(page__site_id=site_id, email__iexact=email)
+        .select_related("page")
+        .order_by("-created_at")
+    )
