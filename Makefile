@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEMO_DATA ?= var/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo serve test test-sqlite test-postgres test-deps lint format bench clean openapi
+.PHONY: help venv demo serve test test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,8 +49,12 @@ test-sqlite: $(INSTALLED) ## the suite on SQLite
 test-postgres: $(INSTALLED) ## the suite on a throw-away PostgreSQL server on a free port
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -q
 
-bench: $(INSTALLED) ## load benchmarks against the peers (see bench/README.md)
+bench: $(INSTALLED) ## load benchmarks against the peers, then the notification benchmark
 	bench/run.sh
+	$(BIN)/python bench/notify.py
+
+bench-notify: $(INSTALLED) ## POST latency with 0 and 10,000 subscribers, and the worker's mails/s
+	$(BIN)/python bench/notify.py
 
 clean: ## remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -170,3 +170,13 @@ def test_deleting_a_comment_with_replies_leaves_a_placeholder(
     assert top.body_html == ""
     page.refresh_from_db()
     assert page.comment_count == 1
+
+
+def test_only_a_pending_comment_can_be_approved(page: Page, reader: Commenter) -> None:
+    from rejoinder.comments.posting import approve_comment
+
+    comment = _post(page, reader)
+    with pytest.raises(Conflict):
+        approve_comment(comment_id=comment.pk)
+    page.refresh_from_db()
+    assert page.comment_count == 1

@@ -111,3 +111,21 @@ def test_an_unsubscribed_address_gets_nothing_more(
     expand_jobs()
     end_subscription(subscription)
     assert mail_due() == 0
+
+
+def test_a_comment_approved_later_notifies_then(
+    page: Page, subscriber: Callable[..., Subscription], reader: Commenter
+) -> None:
+    from rejoinder.comments.posting import approve_comment
+
+    subscriber("ana@example.org")
+    comment = _post(page, reader)
+    Comment.objects.filter(pk=comment.pk).update(status="pending")  # as if held for review
+    Page.objects.filter(pk=page.pk).update(comment_count=0)
+    expand_jobs()
+    assert not Notification.objects.exists()
+    approve_comment(comment_id=comment.pk)
+    page.refresh_from_db()
+    assert page.comment_count == 1
+    expand_jobs()
+    assert list(Notification.objects.values_list("email", flat=True)) == ["ana@example.org"]

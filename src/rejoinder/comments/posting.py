@@ -226,3 +226,16 @@ def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment |
             result = None
         comment.page.bump(comment_count=-1 if was_published else 0)
     return result
+
+
+def approve_comment(*, comment_id: int) -> Comment:
+    """Publish a comment that waited for moderation: it counts, shows and notifies from now on."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("page").get(pk=comment_id)
+        if comment.status != CommentStatus.PENDING:
+            raise Conflict(_("Only a comment waiting for moderation can be approved."))
+        comment.status = CommentStatus.PUBLISHED
+        comment.save(update_fields=["status"])
+        comment.page.bump(comment_count=1)
+        emit(CommentPublished(comment_id=comment.pk, page_id=comment.page_id))
+    return comment
