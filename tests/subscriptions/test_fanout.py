@@ -36,7 +36,7 @@ def test_posting_records_one_job_whatever_the_number_of_subscribers(
 ) -> None:  # type: ignore[no-untyped-def]
     for n in range(30):
         subscriber(f"s{n}@example.org")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         _post(page, reader)
     assert FanoutJob.objects.count() == 1
     assert Notification.objects.count() == 0
@@ -129,3 +129,13 @@ def test_a_comment_approved_later_notifies_then(
     assert page.comment_count == 1
     expand_jobs()
     assert list(Notification.objects.values_list("email", flat=True)) == ["ana@example.org"]
+
+
+def test_a_page_without_active_subscribers_records_no_job(
+    page: Page, reader: Commenter, make_reader: Callable[[], Commenter]
+) -> None:
+    subscribe(
+        page=page, email="pending@example.org", kind="page", reader_key=make_reader().reader_key
+    )
+    _post(page, reader)
+    assert not FanoutJob.objects.exists()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -21,11 +21,23 @@ from rejoinder.subscriptions.mail import send_notification
 from rejoinder.subscriptions.models import FanoutJob, Notification, Subscription, SubscriptionKind
 
 JOBS_PER_PASS = 20
+_HAS_SUBSCRIBERS = (
+    f"SELECT 1 FROM {Subscription._meta.db_table} WHERE page_id = %s"  # noqa: S608
+    " AND confirmed_at IS NOT NULL AND unsubscribed_at IS NULL LIMIT 1"
+)
 ADDRESSES_PER_PASS = 500
 
 
 def record_fanout_job(event: CommentPublished) -> None:
-    """Remember, inside the comment's own transaction, that its notifications are due."""
+    """Remember, inside the comment's own transaction, that its notifications are due.
+
+    Most pages have no subscriber: one indexed look-up spares them the job row, and the
+    worker the write that would delete it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_HAS_SUBSCRIBERS, [event.page_id])
+        if cursor.fetchone() is None:
+            return
     FanoutJob.objects.create(comment_id=event.comment_id)
 
 
