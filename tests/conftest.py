@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from tests.outbox.smtp_sink import SmtpSink
 
 from rejoinder.comments.identity import commenter_for, issue_reader_token, reader_key_from_token
 from rejoinder.comments.models import Commenter
 from rejoinder.pages.lookup import default_site, ensure_page
 from rejoinder.pages.models import Page, Site
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free loopback port that REJOINDER_EMAIL_URL points at."""
+    sink = SmtpSink()
+    sink.start()
+    settings.REJOINDER = {**settings.REJOINDER, "EMAIL_URL": sink.url}
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(autouse=True)

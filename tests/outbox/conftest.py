@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from tests.outbox.smtp_sink import SmtpSink
 
 from rejoinder.outbox import worker
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpSink]:
-    """A running SMTP sink that REJOINDER_EMAIL_URL points at."""
-    sink = SmtpSink()
-    sink.start()
-    settings.REJOINDER = {**settings.REJOINDER, "EMAIL_URL": sink.url}
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 @pytest.fixture(autouse=True)

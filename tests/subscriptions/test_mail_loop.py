@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from django.test import Client
 from tests.conftest import ApiClient
 from tests.outbox.smtp_sink import SmtpSink
@@ -15,17 +12,6 @@ from tests.outbox.smtp_sink import SmtpSink
 from rejoinder.outbox.sending import send_due
 from rejoinder.pages.models import Page
 from rejoinder.subscriptions.fanout import deliver_due
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpSink]:
-    sink = SmtpSink()
-    sink.start()
-    settings.REJOINDER = {**settings.REJOINDER, "EMAIL_URL": sink.url}
-    try:
-        yield sink
-    finally:
-        sink.stop()
 
 
 def _run_worker() -> None:
