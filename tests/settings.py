@@ -12,3 +12,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# SQLite tests run on a file, as production does: several connections (live server threads,
+# concurrent workers) then share it through WAL and the write lock, not an in-memory cache.
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE and not DATABASES["default"]["TEST"]["NAME"]:  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(DATA_DIR / "test.sqlite3")  # noqa: F405

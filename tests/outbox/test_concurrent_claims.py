@@ -1,9 +1,7 @@
 """Two workers in threads, each with its own database connection, drain one outbox.
 
-Needs a database that several connections share the way production does: PostgreSQL, or a
-SQLite file (REJOINDER_TEST_SQLITE_NAME=/tmp/t.sqlite3). The default in-memory SQLite test
-database is one shared cache with table locks, which refuse instead of queueing; on SQLite
-test_worker_processes.py runs the same race with two processes on a file.
+Runs on PostgreSQL and on the SQLite file the tests use (tests/settings.py), where several
+connections share the database the way production processes do.
 """
 
 from __future__ import annotations
@@ -21,8 +19,6 @@ from rejoinder.outbox.sending import send_due
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_draining_at_once_never_send_the_same_mail(smtp: SmtpSink) -> None:
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("in-memory SQLite: see the module docstring and test_worker_processes.py")
     n = 60
     for i in range(n):
         enqueue_mail(to=f"r{i}@example.org", subject=f"Mail {i}", text="x")

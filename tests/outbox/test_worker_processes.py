@@ -116,7 +116,6 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the worker")
 def test_serve_runs_a_worker_that_sends_mail_and_stops_with_the_server(
     tmp_path: Path, sink: SmtpSink
 ) -> None:
