@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rejoinder.config.middleware import problem
-from rejoinder.errors import RateLimited, RejoinderError
+from rejoinder.errors import RejoinderError
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
@@ -27,22 +26,7 @@ from rejoinder.subscriptions.tokens import (
     subscription_to_end,
     unsubscribe_token,
 )
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    return request.headers.get("X-Rejoinder-Fragment") == "1"
-
-
-def _refused(request: HttpRequest, exc: RejoinderError) -> HttpResponse:
-    if _wants_fragment(request):
-        response: HttpResponse = problem(exc.status, exc.title, exc.message, field=exc.field)
-    else:
-        response = render(
-            request, "subscriptions/message.html", {"error": exc.message}, status=exc.status
-        )
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+from rejoinder.widget.responses import refuse, wants_fragment
 
 
 @require_POST
@@ -59,9 +43,9 @@ def subscribe_to_page(request: HttpRequest, page_id: int) -> HttpResponse:
             reader_key=key,
         )
     except RejoinderError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, "subscriptions/message.html", {})
     context = {"page": page, "confirmed": result.confirmed, "email": result.subscription.email}
-    if _wants_fragment(request):
+    if wants_fragment(request):
         response: HttpResponse = HttpResponse(
             render_to_string("subscriptions/subscribed.html", context, request=request)
         )
@@ -77,7 +61,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = subscription_to_confirm(token)
     except RejoinderError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, "subscriptions/message.html", {})
     if request.method == "POST":
         confirm_subscription(subscription)
         return render(
@@ -95,7 +79,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription = subscription_to_end(token)
     except RejoinderError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, "subscriptions/message.html", {})
     if request.method == "POST":
         end_subscription(subscription)
         back = request.POST.get("back", "")
@@ -110,7 +94,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
         site_id, email = managed_address(token)
     except RejoinderError as exc:
-        return _refused(request, exc)
+        return refuse(request, exc, "subscriptions/message.html", {})
     subscriptions: list[Subscription] = subscriptions_of(site_id=site_id, email=email)
     rows = [(s, unsubscribe_token(s)) for s in subscriptions]
     return render(

@@ -26,7 +26,7 @@ from rejoinder.comments.posting import delete_comment, edit_comment, get_own_com
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem
-from rejoinder.errors import Forbidden, InvalidInput, RateLimited, RejoinderError
+from rejoinder.errors import Forbidden, InvalidInput, RejoinderError
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.ratings.rating import rate_page
@@ -34,20 +34,7 @@ from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remem
 from rejoinder.subscriptions.subscribing import subscribe
 from rejoinder.widget.box import BoxRequest, page_link, render_box, render_thread
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, VoteForm
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    return request.headers.get("X-Rejoinder-Fragment") == "1"
-
-
-def _error(request: HttpRequest, exc: RejoinderError, template: str, context: dict) -> HttpResponse:
-    if _wants_fragment(request):
-        response: HttpResponse = problem(exc.status, exc.title, exc.message, field=exc.field)
-    else:
-        response = render(request, template, {**context, "error": exc.message}, status=exc.status)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+from rejoinder.widget.responses import refuse, wants_fragment
 
 
 def _first_form_error(form: CommentForm | EditForm | VoteForm | RatingForm) -> InvalidInput:
@@ -140,8 +127,8 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
         )
         notice = _subscribe_author(form, page=page, reader_key=key)
     except RejoinderError as exc:
-        return _error(request, exc, "widget/post_failed.html", {"form": form, "page": page})
-    if _wants_fragment(request):
+        return refuse(request, exc, "widget/post_failed.html", {"form": form, "page": page})
+    if wants_fragment(request):
         page.refresh_from_db()
         response = HttpResponse(
             render_to_string(
@@ -182,14 +169,14 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         comment = get_own_comment(comment_id=comment_id, requester=editor)
     except RejoinderError as exc:
-        return _error(request, exc, "widget/message.html", {})
+        return refuse(request, exc, "widget/message.html", {})
     form = EditForm(request.POST or None, initial={"body": comment.body})
     window = comment.page.site.edit_window_minutes
     if request.method == "GET" and not comment.is_editable(timezone.now(), window):
         message = _(
             "Comments can be edited for %(minutes)d minutes after posting; that time is over."
         ) % {"minutes": window}
-        return _error(request, Forbidden(message), "widget/message.html", {})
+        return refuse(request, Forbidden(message), "widget/message.html", {})
     if request.method == "GET":
         return render(request, "widget/edit.html", {"form": form, "comment": comment})
     try:
@@ -197,8 +184,8 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             raise _first_form_error(form)
         comment = edit_comment(comment_id=comment_id, editor=editor, body=form.cleaned_data["body"])
     except RejoinderError as exc:
-        return _error(request, exc, "widget/edit.html", {"form": form, "comment": comment})
-    if _wants_fragment(request):
+        return refuse(request, exc, "widget/edit.html", {"form": form, "comment": comment})
+    if wants_fragment(request):
         return HttpResponse(_render_inner(request, comment))
     return HttpResponseRedirect(comment_link(comment))
 
@@ -214,8 +201,8 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         page = comment.page
         placeholder = delete_comment(comment_id=comment_id, requester=requester)
     except RejoinderError as exc:
-        return _error(request, exc, "widget/message.html", {})
-    if _wants_fragment(request):
+        return refuse(request, exc, "widget/message.html", {})
+    if wants_fragment(request):
         page.refresh_from_db(fields=["comment_count"])
         count = {"X-Rejoinder-Comment-Count": str(page.comment_count)}
         if placeholder is None:
@@ -241,8 +228,8 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
                 comment_id=comment_id, voter=commenter_for(key), value=form.cleaned_data["value"]
             )
     except RejoinderError as exc:
-        return _error(request, exc, "widget/message.html", {})
-    if _wants_fragment(request):
+        return refuse(request, exc, "widget/message.html", {})
+    if wants_fragment(request):
         response: HttpResponse = HttpResponse(
             render_to_string(
                 "widget/votes.html",
@@ -273,8 +260,8 @@ def rate(request: HttpRequest, page_id: int) -> HttpResponse:
             enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
             page = rate_page(page=page, rater=commenter_for(key), stars=form.cleaned_data["stars"])
     except RejoinderError as exc:
-        return _error(request, exc, "widget/message.html", {})
-    if _wants_fragment(request):
+        return refuse(request, exc, "widget/message.html", {})
+    if wants_fragment(request):
         response: HttpResponse = HttpResponse(
             render_to_string(
                 "widget/rating.html",
