@@ -26,6 +26,23 @@ class CommentPublished:
     page_id: int
 
 
+@dataclass(frozen=True)
+class CommentHidden:
+    """A visible comment stopped being visible: removed, marked spam, or held after flags."""
+
+    comment_id: int
+    page_id: int
+    status: str
+
+
+@dataclass(frozen=True)
+class CommentHeld:
+    """A new comment waits for a moderator (pre-moderation, a rule or the spam filter)."""
+
+    comment_id: int
+    page_id: int
+
+
 Event = TypeVar("Event")
 _within: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
 _after_commit: dict[type, list[Callable[[Any], None]]] = defaultdict(list)

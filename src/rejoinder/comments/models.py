@@ -79,6 +79,17 @@ class Comment(models.Model):
     # Wilson lower bound of up/down votes, kept with the tallies so "best" sorts by an index.
     score = models.FloatField(default=0.0)
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Why moderation held or flagged it: [{"code": "links", "text": "Contains links"}, ...].
+    moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
+    spam_score = models.FloatField(null=True, blank=True, editable=False)
+    # Held as spam by the filter (pending), so the queue can tell it from other held comments.
+    suspected_spam = models.BooleanField(default=False, editable=False)
+    # A shadow-banned author's comment: stored pending, never counted or notified, shown
+    # to its author alone as if published.
+    shadowed = models.BooleanField(default=False, editable=False)
+    # What the spam filter knew besides the text when it was posted, so a moderator's
+    # decision teaches (and an undo unteaches) the model with the same evidence.
+    spam_signals = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")
@@ -87,6 +98,8 @@ class Comment(models.Model):
             models.Index(fields=["page", "depth", "created_at"], name="comment_top_by_time"),
             models.Index(fields=["page", "depth", "score"], name="comment_top_by_score"),
             models.Index(fields=["root", "created_at"], name="comment_by_root"),
+            models.Index(fields=["status", "created_at"], name="comment_by_status"),
+            models.Index(fields=["author", "status"], name="comment_by_author_status"),
         ]
 
     def __str__(self) -> str:

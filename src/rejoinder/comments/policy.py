@@ -4,27 +4,61 @@
 `AppConfig.ready()`, so comments never imports moderation.
 """
 
-from dataclasses import dataclass
-from typing import Protocol
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from rejoinder.comments.models import Commenter, CommentStatus
 from rejoinder.pages.models import Page
 
 
 @dataclass(frozen=True)
+class Submission:
+    """Everything posting knows about a new comment, before it is stored."""
+
+    page: Page
+    author: Commenter  # may be unsaved: a reader's first write
+    body: str  # the cleaned Markdown source
+    ip_hash: str = ""
+    name: str = ""
+    email: str = ""
+    honeypot: str = ""  # the form's hidden field; people leave it empty
+    elapsed_seconds: float | None = None  # form rendered to submitted; None when unknown
+    has_parent: bool = False
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a comment was held: a short code for machines and a sentence for moderators."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Verdict:
     status: CommentStatus
-    reason: str = ""
+    reasons: tuple[Reason, ...] = ()
+    spam_score: float | None = None
+    suspected_spam: bool = False
+    shadowed: bool = False
+    # What the spam filter knew besides the text, stored so later decisions teach it the same.
+    signals: dict[str, Any] | None = field(default=None, hash=False)
 
 
 class ModerationPolicy(Protocol):
-    def judge(self, *, page: Page, author: Commenter, body: str, ip_hash: str) -> Verdict:
-        """Decide the new comment's status inside the posting transaction; may raise RejoinderError."""
+    def judge(self, submission: Submission) -> Verdict:
+        """Decide the new comment's status inside the posting transaction.
+
+        Raise a RejoinderError (InvalidInput, Forbidden, RateLimited) to refuse it, with a
+        message the reader can act on.
+        """
         ...
 
 
 class _PublishAll:
-    def judge(self, *, page: Page, author: Commenter, body: str, ip_hash: str) -> Verdict:
+    def judge(self, submission: Submission) -> Verdict:
         return Verdict(CommentStatus.PUBLISHED)
 
 

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.events import CommentPublished, emit
+from rejoinder.comments.events import CommentHeld, CommentHidden, CommentPublished, emit
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
-from rejoinder.comments.policy import Verdict, moderation_policy
+from rejoinder.comments.policy import Submission, Verdict, moderation_policy
 from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
 from rejoinder.pages.models import Page
 
@@ -123,12 +123,17 @@ def post_comment(
     ip_hash: str = "",
     created_at: datetime | None = None,
     moderated: bool = True,
+    honeypot: str = "",
+    elapsed_seconds: float | None = None,
 ) -> Comment:
     """Validate, render and store a new comment, asking moderation for its status.
 
     Runs in one transaction: the page's counters and version change with the insert, so a
     2xx means the comment and its counts are committed together. `moderated=False` is for
     the publisher's own tools (imports, the demo): the comment is published without a verdict.
+    `honeypot` (a form field people leave empty) and `elapsed_seconds` (form rendered to
+    submitted) are evidence for the spam filter. A refusing verdict raises its RejoinderError
+    and stores nothing.
     """
     name = clean_name(name)
     email = clean_email(email)
@@ -140,7 +145,19 @@ def post_comment(
     with transaction.atomic():
         parent, reply_to, depth = _placement(page, parent_id)
         verdict = (
-            moderation_policy().judge(page=page, author=author, body=body, ip_hash=ip_hash)
+            moderation_policy().judge(
+                Submission(
+                    page=page,
+                    author=author,
+                    body=body,
+                    ip_hash=ip_hash,
+                    name=name,
+                    email=email,
+                    honeypot=honeypot,
+                    elapsed_seconds=elapsed_seconds,
+                    has_parent=parent is not None,
+                )
+            )
             if moderated
             else Verdict(CommentStatus.PUBLISHED)
         )
@@ -165,12 +182,19 @@ def post_comment(
             status=verdict.status,
             ip_hash=ip_hash,
             created_at=created_at or timezone.now(),
+            moderation_reasons=[{"code": r.code, "text": r.text} for r in verdict.reasons],
+            spam_score=verdict.spam_score,
+            suspected_spam=verdict.suspected_spam,
+            shadowed=verdict.shadowed,
+            spam_signals=verdict.signals,
         )
         comment.save()
         published = comment.status == CommentStatus.PUBLISHED
         page.bump(comment_count=1 if published else 0)
         if published:
             emit(CommentPublished(comment_id=comment.pk, page_id=page.pk))
+        elif comment.status == CommentStatus.PENDING and not comment.shadowed:
+            emit(CommentHeld(comment_id=comment.pk, page_id=page.pk))
     return comment
 
 
@@ -228,14 +252,48 @@ def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment |
     return result
 
 
+def change_status(
+    comment: Comment,
+    status: CommentStatus,
+    *,
+    shadowed: bool | None = None,
+    suspected_spam: bool | None = None,
+    moderation_reasons: list[dict[str, str]] | None = None,
+) -> CommentStatus:
+    """Move a comment to `status` and return the status it had.
+
+    The one place a stored comment's status changes: the page's published count and version
+    follow, and listeners hear `CommentPublished` when it becomes visible and `CommentHidden`
+    when it stops being visible. Call inside a transaction, with the row locked
+    (`select_for_update`). The other fields change along when given; a comment that is no
+    longer pending is never shadowed.
+    """
+    previous = CommentStatus(comment.status)
+    comment.status = status
+    if shadowed is not None:
+        comment.shadowed = shadowed
+    if status != CommentStatus.PENDING:
+        comment.shadowed = False
+    if suspected_spam is not None:
+        comment.suspected_spam = suspected_spam
+    if moderation_reasons is not None:
+        comment.moderation_reasons = moderation_reasons
+    comment.save(update_fields=["status", "shadowed", "suspected_spam", "moderation_reasons"])
+    was_visible = previous == CommentStatus.PUBLISHED
+    visible = status == CommentStatus.PUBLISHED
+    comment.page.bump(comment_count=int(visible) - int(was_visible))
+    if visible and not was_visible:
+        emit(CommentPublished(comment_id=comment.pk, page_id=comment.page_id))
+    elif was_visible and not visible:
+        emit(CommentHidden(comment_id=comment.pk, page_id=comment.page_id, status=status))
+    return previous
+
+
 def approve_comment(*, comment_id: int) -> Comment:
     """Publish a comment that waited for moderation: it counts, shows and notifies from now on."""
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("page").get(pk=comment_id)
         if comment.status != CommentStatus.PENDING:
             raise Conflict(_("Only a comment waiting for moderation can be approved."))
-        comment.status = CommentStatus.PUBLISHED
-        comment.save(update_fields=["status"])
-        comment.page.bump(comment_count=1)
-        emit(CommentPublished(comment_id=comment.pk, page_id=comment.page_id))
+        change_status(comment, CommentStatus.PUBLISHED, suspected_spam=False)
     return comment

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.errors import InvalidInput
 from rejoinder.pages.models import CommentSort, Page
 
@@ -162,3 +162,19 @@ def page_number_of(comment: Comment, *, sort: CommentSort, page_size: int) -> in
         .count()
     )
     return before // page_size + 1
+
+
+def own_hidden_comments(page: Page, commenter: Commenter | None) -> list[Comment]:
+    """Return the commenter's comments on this page that others cannot see yet, oldest first.
+
+    Those waiting for a moderator, and those of a shadow-banned author (`shadowed`), which
+    the author's own view shows as if published. Never cached under the page version: the
+    list is one reader's own. One query.
+    """
+    if commenter is None or commenter.pk is None:
+        return []
+    return list(
+        Comment.objects.filter(page=page, author=commenter, status=CommentStatus.PENDING)
+        .defer("body", "ip_hash", "spam_signals")
+        .order_by("created_at", "id")
+    )

@@ -220,7 +220,11 @@ REJOINDER: dict[str, Any] = {
     "RATE_VOTE_IP": _env("RATE_VOTE_IP", "300/60"),
     "RATE_SUBSCRIBE": _env("RATE_SUBSCRIBE", "10/3600"),
     "RATE_SUBSCRIBE_IP": _env("RATE_SUBSCRIBE_IP", "30/3600"),
+    "RATE_FLAG": _env("RATE_FLAG", "10/3600"),
+    "RATE_FLAG_IP": _env("RATE_FLAG_IP", "30/3600"),
     "RATE_LIMITS_ENABLED": _env_bool("RATE_LIMITS", True),
+    # At most one moderator alert mail of each kind (queue size, flag) per site in this window.
+    "MODERATION_ALERT_WINDOW_SECONDS": _env_int("MODERATION_ALERT_WINDOW_SECONDS", 3600),
     # At most one mail per address per page in this window; later comments wait for a digest.
     "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",

@@ -8,7 +8,11 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
+        from rejoinder.comments.events import CommentHeld, on
         from rejoinder.comments.policy import set_moderation_policy
+        from rejoinder.moderation.alerts import alert_on_held
         from rejoinder.moderation.policy import SitePolicy
 
         set_moderation_policy(SitePolicy())
+        # Inside the transaction: the alert mail is queued with the comment, or not at all.
+        on(CommentHeld, alert_on_held, within_transaction=True)

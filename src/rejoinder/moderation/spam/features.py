@@ -250,3 +250,39 @@ def _url_tokens(url: str) -> list[str]:
     words = re.findall(r"[a-z]{3,}", " ".join(labels[:-1]) + " " + path)
     tokens.extend("url:" + word for word in words if word not in ("www", "html", "php", "htm"))
     return tokens
+
+
+# Three or more single letters, one separator between each: "s.p.a.m", "f r e e". Word
+# filters need the short ones too, which the classifier's four-letter rule leaves alone.
+_SPACED_SHORT = re.compile(r"(?<![\w.*-])[^\W\d_](?:[ .*_+-][^\W\d_](?![^\W_])){2,}+(?![\w*])")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def plain_words(text: str) -> list[str]:
+    """Return the words of `text` as a word filter should compare them, in order.
+
+    Undoes the usual dodges: case, full-width and styled letters, invisible characters,
+    look-alike Cyrillic and Greek letters, l33t digits and symbols ("fr33", "c@sino"),
+    letters spelled out with separators ("s.p.a.m", "f r e e"). Runs of a letter are cut to
+    two ("spaaaam" reads "spaam"), so a matcher that lets each letter repeat ("s+p+a+m+")
+    finds the word in bounded time.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    text, _invisible = _strip_invisible(text)
+    text = text.translate(_HOMOGLYPHS)
+    text = _SPACED_SHORT.sub(
+        lambda m: " " + "".join(ch for ch in m.group(0) if ch.isalpha()) + " ", text
+    )
+
+    def read_leet(match: re.Match[str]) -> str:
+        chunk = match.group(0).strip("@$!|")
+        if (
+            any(ch.isalpha() for ch in chunk)
+            and not _LEET_CHARS.isdisjoint(chunk)
+            and not _ORDINAL.fullmatch(chunk)
+        ):
+            return " " + chunk.translate(_LEET) + " "
+        return " " + chunk + " "
+
+    text = _LEET_CHUNK.sub(read_leet, text)
+    return [_REPEATS.sub(r"\1\1", word) for word in _WORD.findall(text)]

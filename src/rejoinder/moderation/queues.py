@@ -1,0 +1,178 @@
+"""What waits for a site's moderators: the queues and everything shown with each comment.
+
+Queues: `pending` (held by the mode or a rule), `flagged` (open reader flags), `spam` (held
+by the spam filter) and `recent` (every new comment, for review after publication).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.errors import InvalidInput
+from rejoinder.moderation.models import Flag, FlagReason
+from rejoinder.pages.models import Page, Site
+
+QUEUES = ("pending", "flagged", "spam", "recent")
+# How far back the `recent` queue's count reaches.
+RECENT_HOURS = 24
+
+
+@dataclass(frozen=True)
+class CommenterHistory:
+    published: int
+    removed: int
+    spam: int
+    first_seen: datetime | None
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    page: Page
+    parent: Comment | None
+    quote: str
+    history: CommenterHistory
+    reasons: list[str] = field(default_factory=list)
+    spam_score: float | None = None
+    flags: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _open_flags() -> Exists:
+    return Exists(Flag.objects.filter(comment=OuterRef("pk"), resolved=False))
+
+
+def _queue(site: Site, name: str) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(page__site=site)
+    if name == "pending":
+        return comments.filter(
+            status=CommentStatus.PENDING, shadowed=False, suspected_spam=False
+        ).exclude(_open_flags())
+    if name == "spam":
+        return comments.filter(status=CommentStatus.PENDING, shadowed=False, suspected_spam=True)
+    if name == "flagged":
+        return comments.filter(_open_flags())
+    if name == "recent":
+        return comments
+    raise InvalidInput(
+        _("Unknown queue %(name)s; the queues are %(all)s.")
+        % {"name": name, "all": ", ".join(QUEUES)},
+        field="queue",
+    )
+
+
+def queue_counts(site: Site) -> dict[str, int]:
+    """Return how many comments each queue holds (`recent`: the last 24 hours). Three queries."""
+    held = Comment.objects.filter(
+        page__site=site, status=CommentStatus.PENDING, shadowed=False
+    ).aggregate(
+        pending=Count("pk", filter=Q(suspected_spam=False) & ~Q(_open_flags())),
+        spam=Count("pk", filter=Q(suspected_spam=True)),
+    )
+    flagged = (
+        Flag.objects.filter(resolved=False, comment__page__site=site)
+        .values("comment_id")
+        .distinct()
+        .count()
+    )
+    since = timezone.now() - timedelta(hours=RECENT_HOURS)
+    recent = Comment.objects.filter(page__site=site, created_at__gte=since).count()
+    return {
+        "pending": held["pending"],
+        "flagged": flagged,
+        "spam": held["spam"],
+        "recent": recent,
+    }
+
+
+@cache
+def _anchor_relation() -> tuple[str, ...]:
+    """Name the comment's anchor relation when the inline app provides one."""
+    name = "anchor"  # arrives with the inline app's Anchor model; absent before it
+    try:
+        Comment._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ()
+    return (name,)
+
+
+def quote_of(comment: Comment) -> str:
+    """Return the passage an inline comment is about, or "" for ordinary comments."""
+    try:
+        anchor = getattr(comment, "anchor", None)
+    except Exception:
+        return ""
+    return str(getattr(anchor, "exact", "") or "") if anchor is not None else ""
+
+
+def read_queue(
+    site: Site, name: str, *, limit: int = 50, before_id: int | None = None
+) -> list[QueueItem]:
+    """Return a queue's comments, newest first, with their context. Three queries.
+
+    `before_id` continues after the last item of the previous call. The caller checks that
+    the reader of the queue moderates `site`.
+    """
+    limit = max(1, min(limit, 200))
+    comments = _queue(site, name).select_related("page", "parent", "author", *_anchor_relation())
+    if before_id is not None:
+        comments = comments.filter(pk__lt=before_id)
+    rows = list(comments.order_by("-pk")[:limit])
+    if not rows:
+        return []
+    author_ids = {c.author_id for c in rows}
+    history = {
+        row["author_id"]: row
+        for row in Comment.objects.filter(author_id__in=author_ids, page__site=site)
+        .values("author_id")
+        .annotate(
+            published=Count("pk", filter=Q(status=CommentStatus.PUBLISHED)),
+            removed=Count("pk", filter=Q(status=CommentStatus.REMOVED)),
+            spam=Count("pk", filter=Q(status=CommentStatus.SPAM)),
+        )
+    }
+    flags: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in (
+        Flag.objects.filter(comment_id__in=[c.pk for c in rows], resolved=False)
+        .values("comment_id", "reason")
+        .annotate(n=Count("pk"))
+        .order_by("comment_id", "-n", "reason")
+    ):
+        flags[row["comment_id"]].append((row["reason"], row["n"]))
+    items = []
+    for comment in rows:
+        counts = history.get(comment.author_id, {})
+        reasons = [
+            r.get("text", "") for r in comment.moderation_reasons or [] if isinstance(r, dict)
+        ]
+        for reason, n in flags.get(comment.pk, []):
+            reasons.append(
+                _("Flagged as %(reason)s by %(n)d reader(s).")
+                % {"reason": FlagReason(reason).label, "n": n}
+            )
+        items.append(
+            QueueItem(
+                comment=comment,
+                page=comment.page,
+                parent=comment.parent,
+                quote=quote_of(comment),
+                history=CommenterHistory(
+                    published=counts.get("published", 0),
+                    removed=counts.get("removed", 0),
+                    spam=counts.get("spam", 0),
+                    first_seen=comment.author.created_at,
+                ),
+                reasons=reasons,
+                spam_score=comment.spam_score,
+                flags=flags.get(comment.pk, []),
+            )
+        )
+    return items
