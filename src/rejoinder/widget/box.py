@@ -21,7 +21,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Commenter
-from rejoinder.comments.thread import ThreadWindow, decode_cursor, parse_sort, read_thread
+from rejoinder.comments.thread import (
+    ThreadWindow,
+    decode_cursor,
+    own_hidden_comments,
+    parse_sort,
+    read_thread,
+)
 from rejoinder.comments.voting import votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.pages.models import CommentSort, Page
@@ -118,6 +124,28 @@ def render_thread(
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template output
 
 
+def render_own_comments(request: HttpRequest, page: Page, reader: Commenter | None) -> SafeString:
+    """Return the reader's own comments that nobody else sees yet, rendered for them alone.
+
+    Held comments carry an "Awaiting moderation" note; a shadow-banned reader's look posted.
+    Never cached: the markup is one reader's own.
+    """
+    comments = own_hidden_comments(page, reader)
+    if not comments or reader is None:
+        return mark_safe("")
+    context = {
+        "own_comments": comments,
+        "page": page,
+        "site": page.site,
+        "reader_id": reader.pk,
+        "my_votes": {},
+        "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
+        "csrf_token_value": get_token(request),
+        "is_new": False,
+    }
+    return mark_safe(render_to_string("widget/own_comments.html", context))  # noqa: S308 - our own template output
+
+
 def render_box(request: HttpRequest, page: Page) -> SafeString:
     """Return the whole discussion box (rating, filter bar, form, thread) for a page."""
     box = BoxRequest.from_request(request, page)
@@ -129,6 +157,9 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "sorts": [(s, page_link(page, sort=s, page_number=1)) for s in CommentSort],
         "my_stars": rating_by(reader, page),
         "thread": render_thread(request, page, box, reader),
+        "own_comments": render_own_comments(request, page, reader)
+        if box.page_number == 1 and box.after is None
+        else "",
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
     }
     return render_to_string("widget/box.html", context, request=request)

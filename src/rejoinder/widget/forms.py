@@ -19,6 +19,9 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     notify_replies = forms.BooleanField(required=False)
+    # Spam evidence, not shown to people: a field only bots fill in, and when the form was made.
+    homepage = forms.CharField(required=False, max_length=300)
+    rendered_at = forms.CharField(required=False, max_length=100)
 
 
 class EditForm(forms.Form):
@@ -33,3 +36,16 @@ class RatingForm(forms.Form):
     stars = forms.TypedChoiceField(
         choices=[(str(n), str(n)) for n in range(1, 6)], coerce=int, label=_("Your rating")
     )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why should a moderator look at it?"),
+        choices=[
+            ("spam", _("Spam or advertising")),
+            ("abuse", _("Abusive or hateful")),
+            ("off-topic", _("Off-topic")),
+            ("other", _("Something else")),
+        ],
+    )
+    note = forms.CharField(label=_("Anything to add? (optional)"), required=False, max_length=500)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("discussion/comments/<int:comment_id>/edit", views.edit, name="edit"),
     path("discussion/comments/<int:comment_id>/delete", views.delete, name="delete"),
     path("discussion/comments/<int:comment_id>/vote", views.vote, name="vote"),
+    path("discussion/comments/<int:comment_id>/report", views.report, name="report"),
 ]

@@ -26,18 +26,22 @@ from rejoinder.comments.posting import delete_comment, edit_comment, get_own_com
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem
-from rejoinder.errors import Forbidden, InvalidInput, RejoinderError
+from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
+from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.moderation.timing import seconds_since
 from rejoinder.pages.models import Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe
 from rejoinder.widget.box import BoxRequest, page_link, render_box, render_thread
-from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, VoteForm
+from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
 from rejoinder.widget.responses import refuse, wants_fragment
 
 
-def _first_form_error(form: CommentForm | EditForm | VoteForm | RatingForm) -> InvalidInput:
+def _first_form_error(
+    form: CommentForm | EditForm | VoteForm | RatingForm | ReportForm,
+) -> InvalidInput:
     field, errors = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else ""
     return InvalidInput(f"{label}: {errors[0]}" if label else str(errors[0]), field=field)
@@ -124,8 +128,14 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             parent_id=form.cleaned_data["parent"],
             ip_hash=ip_hash(request),
+            honeypot=form.cleaned_data["homepage"],
+            elapsed_seconds=seconds_since(form.cleaned_data["rendered_at"]),
         )
-        notice = _subscribe_author(form, page=page, reader_key=key)
+        notice = " ".join(
+            n
+            for n in (_held_notice(comment), _subscribe_author(form, page=page, reader_key=key))
+            if n
+        )
     except RejoinderError as exc:
         return refuse(request, exc, "widget/post_failed.html", {"form": form, "page": page})
     if wants_fragment(request):
@@ -143,6 +153,13 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
         response = HttpResponseRedirect(comment_link(comment))
     remember_reader(response, new_token)
     return response
+
+
+def _held_notice(comment: Comment) -> str:
+    """Tell the author their comment waits for a moderator (never that they are shadow-banned)."""
+    if comment.status == CommentStatus.PENDING and not comment.shadowed:
+        return _("Others will see it once a moderator approves it.")
+    return ""
 
 
 def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str) -> str:
@@ -284,3 +301,38 @@ def page_redirect(request: HttpRequest, page_id: int) -> HttpResponse:
     return HttpResponseRedirect(
         page.get_absolute_url() + request.get_full_path()[len(request.path) :]
     )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Show the report form for a comment (GET), or flag it for the moderators (POST)."""
+    comment = get_object_or_404(Comment.objects.select_related("page__site"), pk=comment_id)
+    if request.method == "GET" and request.GET.get("sent"):
+        return render(request, "widget/report.html", {"comment": comment, "sent": True})
+    form = ReportForm(request.POST or None)
+    context = {"comment": comment, "form": form}
+    try:
+        if comment.status != CommentStatus.PUBLISHED:
+            raise NotFound(_("That comment does not exist or is no longer shown."))
+        if request.method == "GET":
+            return render(request, "widget/report.html", context)
+        if not form.is_valid():
+            raise _first_form_error(form)
+        key, new_token = ensure_reader(request)
+        flag_comment(
+            comment_id=comment.pk,
+            reader=commenter_for(key, just_issued=new_token is not None),
+            ip_hash=ip_hash(request),
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except RejoinderError as exc:
+        return refuse(request, exc, "widget/report.html", context)
+    if wants_fragment(request):
+        response = HttpResponse(render_to_string("widget/report_done.html", request=request))
+    else:
+        response = HttpResponseRedirect(
+            reverse("widget:report", kwargs={"comment_id": comment.pk}) + "?sent=1"
+        )
+    remember_reader(response, new_token)
+    return response

@@ -1,6 +1,14 @@
 from django import template
 
+from rejoinder.moderation.timing import issue_form_stamp
+
 register = template.Library()
+
+
+@register.simple_tag
+def form_stamp() -> str:
+    """Return a signed stamp of now, so posting can tell how long the form was open."""
+    return issue_form_stamp()
 
 
 @register.filter

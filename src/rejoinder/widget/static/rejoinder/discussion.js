@@ -2,6 +2,8 @@
 // without this script; with it, actions happen in place. Markup always comes from the
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
+import "./report.js";
+
 const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
 
 function parseFragment(html) {

@@ -1,0 +1,85 @@
+// Reporting a comment to the moderators, in place. The form is the one the no-JS report page
+// shows, fetched from it; the answer ("thanks" or why not) comes from the server too.
+
+const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+
+function announce(root, message) {
+  const status = root.querySelector(".rj-status");
+  if (status) status.textContent = message;
+}
+
+async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || response.statusText;
+  } catch {
+    return response.statusText || "Something went wrong.";
+  }
+}
+
+function parse(html) {
+  return new DOMParser().parseFromString(html, "text/html");
+}
+
+async function send(form, link) {
+  const error = form.querySelector(".rj-form-error");
+  const response = await fetch(form.action, {
+    method: "POST", body: new FormData(form), headers: FRAGMENT, credentials: "same-origin",
+  });
+  if (!response.ok) {
+    error.textContent = await problemDetail(response);
+    return;
+  }
+  const done = parse(await response.text()).querySelector(".rj-report-done");
+  form.replaceWith(done);
+  link.remove();
+  done.focus();
+}
+
+async function openReport(root, link) {
+  const item = link.closest(".rj-comment");
+  const open = item.querySelector(":scope > .rj-report-form");
+  if (open) {
+    open.querySelector("input")?.focus();
+    return;
+  }
+  const response = await fetch(link.href, { credentials: "same-origin" });
+  const doc = parse(await response.text());
+  const form = doc.querySelector(".rj-report-form");
+  if (!response.ok || !form) {
+    announce(root, doc.querySelector(".rj-form-error")?.textContent || response.statusText);
+    return;
+  }
+  const cancel = form.querySelector(".rj-report-cancel");
+  cancel.hidden = false;
+  cancel.addEventListener("click", () => {
+    form.remove();
+    link.focus();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+    form.setAttribute("aria-busy", "true");
+    try {
+      await send(form, link);
+    } catch {
+      form.querySelector(".rj-form-error").textContent =
+        root.dataset.rjNetworkMessage || "The connection failed. Try again.";
+    } finally {
+      form.removeAttribute("aria-busy");
+    }
+  });
+  item.querySelector(":scope > .rj-comment-inner").after(form);
+  form.querySelector("input[name=reason]")?.focus();
+}
+
+export function initReports(root) {
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-rj-report]");
+    if (!link || !root.contains(link)) return;
+    event.preventDefault();
+    openReport(root, link).catch(() => announce(root, root.dataset.rjNetworkMessage || ""));
+  });
+}
+
+for (const root of document.querySelectorAll(".rj-discussion[data-rj-page]")) initReports(root);
