@@ -10,6 +10,7 @@ admin.site.site_title = "Rejoinder admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("moderation/", include("rejoinder.moderation.urls")),
     path("", include("rejoinder.widget.urls")),
     path("", include("rejoinder.subscriptions.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
