@@ -1,5 +1,5 @@
 from rejoinder.moderation.models import RateCounter
-from rejoinder.moderation.ratelimit import count_hit, parse_rate
+from rejoinder.moderation.ratelimit import count_hit, parse_rate, purge_rate_counters
 
 
 def test_hits_count_up_within_a_window_and_restart_in_the_next(db: None) -> None:
@@ -9,7 +9,14 @@ def test_hits_count_up_within_a_window_and_restart_in_the_next(db: None) -> None
     hits, retry_after = count_hit("post:r:a", 60, now=185.0)
     assert hits == 1
     assert 0 < retry_after <= 61
-    assert RateCounter.objects.filter(bucket="post:r:a").count() == 1
+    assert RateCounter.objects.filter(bucket="post:r:a").count() == 2
+
+
+def test_the_worker_purges_windows_that_ended_and_keeps_current_ones(db: None) -> None:
+    count_hit("post:r:a", 60, now=120.0)
+    count_hit("flag:r:a", 3600, now=10_000.0)
+    assert purge_rate_counters(now=10_030.0) == 1  # the longest configured window is an hour
+    assert list(RateCounter.objects.values_list("bucket", flat=True)) == ["flag:r:a"]
 
 
 def test_rates_parse_as_count_per_seconds() -> None:

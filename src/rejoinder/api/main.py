@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from rejoinder.api import comments, pages, ratings
+from rejoinder.api import comments, moderation, pages, ratings
 from rejoinder.config.middleware import problem
 from rejoinder.errors import RateLimited, RejoinderError
 
@@ -19,12 +19,16 @@ api = NinjaAPI(
         "`X-Rejoinder-Reader` header (pages on this server use a cookie instead)."
     ),
     urls_namespace="api",
-    # No cookie-based auth is declared, so ninja adds no CSRF check: ApiGuardMiddleware
-    # requires JSON from an allowed origin for every write instead.
+    # Reader endpoints declare no cookie-based auth, so ninja adds no CSRF check there:
+    # ApiGuardMiddleware requires JSON from an allowed origin for every write instead. The
+    # moderation endpoints use the session, and with it Django's CSRF token.
 )
 api.add_router("/", comments.router)
 api.add_router("/", ratings.router)
 api.add_router("/", pages.router)
+api.add_router("/", moderation.router)
+# Moderators sign in with a session: these endpoints check the session and its CSRF token.
+api.add_router("/", moderation.moderation)
 
 
 @api.exception_handler(RejoinderError)

@@ -15,7 +15,7 @@ from dataclasses import asdict, fields
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from rejoinder.comments.models import Comment, CommentStatus
@@ -40,12 +40,20 @@ def _builtin_model() -> SpamModel:
     return _builtin
 
 
-def site_model(site: Site | int) -> SpamModel:
-    """Return the site's current model for scoring (shared: do not `learn` on it)."""
+_UNKNOWN = -1
+
+
+def site_model(site: Site | int, *, revision: int | None = _UNKNOWN) -> SpamModel:
+    """Return the site's current model for scoring (shared: do not `learn` on it).
+
+    `revision` is the site's `SiteSpamModel.revision` when the caller already read it
+    (None: the site has no model of its own), which spares a query.
+    """
     site_id = site if isinstance(site, int) else site.pk
-    revision = (
-        SiteSpamModel.objects.filter(site_id=site_id).values_list("revision", flat=True).first()
-    )
+    if revision == _UNKNOWN:
+        revision = (
+            SiteSpamModel.objects.filter(site_id=site_id).values_list("revision", flat=True).first()
+        )
     if revision is None:
         return _builtin_model()
     with _cache_lock:
@@ -70,36 +78,46 @@ def signals_from_dict(data: dict[str, Any] | None) -> Signals | None:
     return Signals(**{k: v for k, v in data.items() if k in known})
 
 
-def gather_signals(submission: Submission, *, links: int) -> Signals:
-    """Collect what the text does not say: history, velocity, repeats, honeypot, timing.
+def recent_activity(submission: Submission) -> dict[str, Any]:
+    """Return the expressions that count, in one query, what the spam filter asks of history.
 
-    Two queries, both bounded by the last hour of the site's comments or by one author.
+    `velocity`: comments by this reader or IP on the site in the last hour; `repeated`: the
+    same body on the site in the last hour; `published_before`: the author's published
+    comments on the site.
     """
-    page = submission.page
     since = timezone.now() - timedelta(hours=1)
-    author = submission.author
-    recent = Comment.objects.filter(page__site_id=page.site_id, created_at__gte=since)
+    author_id = submission.author.pk
+    site_comments = Comment.objects.filter(page__site_id=OuterRef("site_id")).order_by()
     same_source = Q(ip_hash=submission.ip_hash) if submission.ip_hash else Q(pk__in=[])
-    if author.pk is not None:
-        same_source |= Q(author_id=author.pk)
-    counts = recent.aggregate(
-        velocity=Count("pk", filter=same_source),
-        repeated=Count("pk", filter=Q(body=submission.body)),
-    )
-    published_before = (
-        Comment.objects.filter(
-            author_id=author.pk, status=CommentStatus.PUBLISHED, page__site_id=page.site_id
-        ).count()
-        if author.pk is not None
-        else 0
-    )
+    if author_id is not None:
+        same_source |= Q(author_id=author_id)
+
+    def count(condition: Q) -> Subquery:
+        rows = site_comments.filter(condition).annotate(n=Func(F("pk"), function="COUNT"))
+        return Subquery(rows.values("n")[:1])
+
+    return {
+        "velocity": count(same_source & Q(created_at__gte=since)),
+        "repeated": count(Q(body=submission.body, created_at__gte=since)),
+        "published_before": count(
+            Q(author_id=author_id, status=CommentStatus.PUBLISHED)
+            if author_id is not None
+            else Q(pk__in=[])
+        ),
+    }
+
+
+def build_signals(
+    submission: Submission, *, links: int, velocity: int, repeated: int, published_before: int
+) -> Signals:
+    """Combine the submission's own evidence with the counts `recent_activity` found."""
     return Signals(
         links=links,
-        repeated=counts["repeated"],
-        recent_posts=counts["velocity"],
+        repeated=repeated or 0,
+        recent_posts=velocity or 0,
         honeypot_filled=bool(submission.honeypot.strip()),
         seconds_to_submit=submission.elapsed_seconds,
-        published_before=published_before,
+        published_before=published_before or 0,
     )
 
 

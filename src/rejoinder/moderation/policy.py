@@ -7,24 +7,37 @@ a message for the reader; everything else becomes a Verdict stored with the comm
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.models import CommentStatus
 from rejoinder.comments.policy import Reason, Submission, Verdict
 from rejoinder.errors import Forbidden, InvalidInput
-from rejoinder.moderation.learning import gather_signals, signals_to_dict, site_model
-from rejoinder.moderation.models import Ban, Mode, PageModeration, SpamAction, settings_for
+from rejoinder.moderation.learning import (
+    build_signals,
+    recent_activity,
+    signals_to_dict,
+    site_model,
+)
+from rejoinder.moderation.models import (
+    Ban,
+    Mode,
+    PageModeration,
+    SiteModeration,
+    SiteSpamModel,
+    SpamAction,
+    settings_for,
+)
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.rules import count_links, find_phrase
 from rejoinder.pages.models import Page
 
 
-def active_ban(submission: Submission) -> Ban | None:
-    """Return the ban that applies to this reader, email address or IP on the page's site."""
+def _who(submission: Submission) -> Q:
     author = submission.author
     who = Q(pk__in=[])
     if author.pk is not None:
@@ -33,12 +46,57 @@ def active_ban(submission: Submission) -> Ban | None:
         who |= Q(email__iexact=submission.email)
     if submission.ip_hash:
         who |= Q(ip_hash=submission.ip_hash)
+    return who
+
+
+def active_bans(submission: Submission) -> QuerySet[Ban]:
+    """Return the bans on this reader, email address or IP on the page's site, open ones first."""
     now = timezone.now()
     return (
-        Ban.objects.filter(who, site_id=submission.page.site_id, lifted_at__isnull=True)
+        Ban.objects.filter(
+            _who(submission), site_id=submission.page.site_id, lifted_at__isnull=True
+        )
         .filter(Q(until__isnull=True) | Q(until__gt=now))
-        .order_by("shadow", "-pk")  # an open ban outranks a shadow one
-        .first()
+        .order_by("shadow", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    rules: SiteModeration
+    mode: str
+    spam_revision: int | None
+    ban_id: int | None
+    velocity: int
+    repeated: int
+    published_before: int
+
+
+def _context(submission: Submission) -> _Context:
+    """Read the site's rules, the page's mode, the spam model's revision, any ban and the
+    commenter's recent activity in one query: it runs inside every post's transaction."""
+    page = submission.page
+    bans = active_bans(submission).filter(site_id=OuterRef("site_id"))
+    query = SiteModeration.objects.filter(site_id=page.site_id).annotate(
+        page_mode=Subquery(PageModeration.objects.filter(page_id=page.pk).values("mode")[:1]),
+        spam_revision=Subquery(
+            SiteSpamModel.objects.filter(site_id=OuterRef("site_id")).values("revision")[:1]
+        ),
+        ban_id=Subquery(bans.values("pk")[:1]),
+        **recent_activity(submission),
+    )
+    rules = query.first()
+    if rules is None:
+        settings_for(page.site)
+        rules = query.get()
+    return _Context(
+        rules=rules,
+        mode=rules.page_mode or rules.mode,  # type: ignore[attr-defined]
+        spam_revision=rules.spam_revision,  # type: ignore[attr-defined]
+        ban_id=rules.ban_id,  # type: ignore[attr-defined]
+        velocity=rules.velocity or 0,  # type: ignore[attr-defined]
+        repeated=rules.repeated or 0,  # type: ignore[attr-defined]
+        published_before=rules.published_before or 0,  # type: ignore[attr-defined]
     )
 
 
@@ -62,8 +120,9 @@ class SitePolicy:
     def judge(self, submission: Submission) -> Verdict:
         page, author, body = submission.page, submission.author, submission.body
         enforce_rate_limit("post", reader_key=author.reader_key, ip_hash=submission.ip_hash)
-        rules = settings_for(page.site)
-        ban = active_ban(submission)
+        context = _context(submission)
+        rules = context.rules
+        ban = Ban.objects.get(pk=context.ban_id) if context.ban_id is not None else None
         if ban is not None and not ban.shadow:
             raise Forbidden(_ban_message(ban))
 
@@ -84,8 +143,14 @@ class SitePolicy:
                 field="body",
             )
 
-        signals = gather_signals(submission, links=links)
-        score = site_model(page.site_id).score(body, signals)
+        signals = build_signals(
+            submission,
+            links=links,
+            velocity=context.velocity,
+            repeated=context.repeated,
+            published_before=context.published_before,
+        )
+        score = site_model(page.site_id, revision=context.spam_revision).score(body, signals)
         suspected = score >= rules.spam_threshold
         if suspected and rules.spam_action == SpamAction.REJECT and not ban:
             raise Forbidden(
@@ -102,7 +167,7 @@ class SitePolicy:
                     _("Spam score %(score).2f is over the site's threshold.") % {"score": score},
                 )
             )
-        if page_mode(page) == Mode.PRE:
+        if context.mode == Mode.PRE:
             reasons.append(Reason("premoderation", _("Every comment here waits for a moderator.")))
         if rules.premoderate_first_time and not signals.published_before:
             reasons.append(Reason("first_time", _("First comment by this commenter.")))
