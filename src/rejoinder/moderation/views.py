@@ -235,6 +235,7 @@ def queue(request: HttpRequest, site: Site, name: str) -> HttpResponse:
         "items": items,
         "older": items[-1].comment.pk if len(items) == QUEUE_PAGE_SIZE else None,
         "undo_entries": _pop_undo(request, site),
+        "ban_form": BanForm(),
     }
     if wants_fragment(request):
         return render(request, "moderation/list.html", context)

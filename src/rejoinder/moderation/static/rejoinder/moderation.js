@@ -25,7 +25,9 @@ async function problemDetail(response) {
 async function post(form, submitter) {
   const data = new FormData(form);
   if (submitter && submitter.name) data.set(submitter.name, submitter.value);
-  return fetch(form.action, { method: "POST", body: data, headers: FRAGMENT, credentials: "same-origin" });
+  // getAttribute: the buttons named "action" shadow the form's own `action` property.
+  const url = new URL(form.getAttribute("action") || "", location.href);
+  return fetch(url, { method: "POST", body: data, headers: FRAGMENT, credentials: "same-origin" });
 }
 
 // Queue items and the keyboard focus among them.
@@ -195,7 +197,7 @@ function openBan(link) {
   }
   const form = dialog.querySelector("form");
   form.reset();
-  form.action = link.href.split("?")[0];
+  form.setAttribute("action", link.href.split("?")[0]);
   form.querySelector(".rj-mod-error").textContent = "";
   dialog.querySelector(".rj-mod-ban-name").textContent = link.dataset.rjBanName || "";
   lastItem = link.closest(".rj-mod-item") || lastItem;
