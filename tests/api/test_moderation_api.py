@@ -179,3 +179,23 @@ def test_a_banned_word_is_refused_with_a_clear_message(
     assert answer.status_code == 422
     assert answer.json()["field"] == "body"
     assert '"idiot"' in answer.json()["detail"]
+
+
+def test_a_shadow_banned_author_is_answered_as_if_published_and_nobody_else_sees_it(
+    page: Page, make_api: Callable[[], ApiClient], moderator: Any
+) -> None:
+    author = make_api()
+    first = author.post_comment(page.uri, "First.").json()["comment"]
+    mod = _signed_in(moderator)
+    assert (
+        mod.post("/moderation/bans", {"comment_id": first["id"], "shadow": True}).status_code == 201
+    )
+    answer = author.post_comment(page.uri, "Into the void.", name="Someone Else")
+    assert answer.status_code == 201
+    assert answer.json()["comment"]["status"] == "published"
+    shadowed = Comment.objects.get(pk=answer.json()["comment"]["id"])
+    assert (shadowed.status, shadowed.shadowed) == ("pending", True)
+    thread = make_api().get(f"/threads?uri={page.uri}").json()
+    assert [c["id"] for c in thread["comments"]] == [first["id"]]
+    assert thread["page"]["comment_count"] == 1
+    assert mod.get(f"/moderation/sites/{page.site_id}/counts").json()["pending"] == 0

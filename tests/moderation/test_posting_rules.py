@@ -285,3 +285,16 @@ def test_form_stamps_measure_time_and_forged_ones_say_nothing() -> None:
     assert seconds_since(stamp + "0", now=1_000_012.5) is None
     assert seconds_since("", now=1_000_012.5) is None
     assert seconds_since(stamp, now=999_000.0) is None  # from the future
+
+
+def test_a_site_created_later_gets_default_rules_on_its_first_comment(
+    make_reader: Callable[[], Commenter],
+) -> None:
+    from rejoinder.comments.posting import post_comment
+
+    site = Site.objects.create(name="Late paper")
+    assert not SiteModeration.objects.filter(site=site).exists()
+    page = ensure_page(site, "/late/", title="Late")
+    comment = post_comment(page=page, author=make_reader(), name="Ana", body="First here.")
+    assert comment.status == CommentStatus.PUBLISHED
+    assert SiteModeration.objects.get(site=site).mode == "post"

@@ -30,7 +30,8 @@ def comment_dict(
         "id": comment.pk,
         "parent": comment.parent_id,
         "depth": comment.depth,
-        "status": comment.status,
+        # A shadow-banned author sees their comment as published; nobody else sees it at all.
+        "status": CommentStatus.PUBLISHED if comment.shadowed else comment.status,
         "author": None
         if removed
         else {"name": comment.author_name, "website": comment.author_website or None},
