@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +107,7 @@ class SiteModeration(models.Model):
     spam_threshold = models.FloatField(
         _("spam score threshold"),
         default=0.99,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text=_("From 0 to 1. Lower holds more spam, and more legitimate comments with it."),
     )
     spam_action = models.CharField(
