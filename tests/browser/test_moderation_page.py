@@ -253,3 +253,36 @@ def test_an_action_is_undone_from_the_audit_log(
     expect(mod_tab.locator(".rj-mod-toasts")).to_contain_text("Undone: 1 action.")
     expect(mod_tab.get_by_role("row", name=re.compile("Approved"))).to_contain_text("undone")
     assert status_of(held) == CommentStatus.PENDING
+
+
+def test_without_js_actions_post_and_come_back_with_an_undo(
+    nojs_tab: Page, article: Article, moderator: Any
+) -> None:
+    premoderate(article)
+    held = hold(article, "Judge me without scripts.", name="Eve")
+    nojs_tab.goto("/moderation/")
+    nojs_tab.get_by_label("Username").fill(moderator.username)
+    nojs_tab.get_by_label("Password").fill(PASSWORD)
+    nojs_tab.get_by_role("button", name="Log in").click()
+    expect(item_of(nojs_tab, held)).to_be_visible()
+    expect(nojs_tab.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
+
+    item_of(nojs_tab, held).get_by_role("button", name="Approve").click()
+
+    expect(nojs_tab).to_have_url(re.compile(r"/moderation/\d+/queue/pending/$"))
+    expect(nojs_tab.get_by_role("status")).to_contain_text("Approved 1 comment.")
+    expect(item_of(nojs_tab, held)).to_have_count(0)
+    assert status_of(held) == CommentStatus.PUBLISHED
+
+    nojs_tab.get_by_role("status").get_by_role("button", name="Undo").click()
+
+    expect(nojs_tab.get_by_role("status")).to_contain_text("Undone: 1 action.")
+    expect(item_of(nojs_tab, held)).to_be_visible()
+
+    item_of(nojs_tab, held).get_by_role("link", name="Ban").click()
+    expect(nojs_tab.get_by_role("heading", level=1)).to_have_text("Ban Eve")
+    nojs_tab.get_by_label("1 day").check()
+    nojs_tab.get_by_role("button", name="Ban", exact=True).click()
+
+    expect(nojs_tab).to_have_url(re.compile(r"/moderation/\d+/queue/pending/$"))
+    expect(nojs_tab.get_by_role("status")).to_contain_text("Banned Eve until")

@@ -95,6 +95,7 @@ def test_without_js_a_reader_reports_through_a_page_of_its_own(
 
     own_inner(comment_item(box, comment)).get_by_role("link", name=re.compile("^Report")).click()
     expect(nojs_tab.get_by_role("heading", level=1)).to_have_text("Report a comment")
+    expect(nojs_tab.get_by_role("button", name="Cancel")).to_be_hidden()
     nojs_tab.get_by_label("Off-topic").check()
     nojs_tab.get_by_role("button", name="Send report").click()
 

@@ -199,10 +199,14 @@ def test_a_held_comment_shows_to_its_author_with_a_note_and_to_nobody_else(
 
     _post(author, article, "Waiting for a moderator.")
 
-    assert Comment.objects.get().status == CommentStatus.PENDING
+    held = Comment.objects.get()
+    assert held.status == CommentStatus.PENDING
     mine = _box(author, article)
     assert "Waiting for a moderator." in mine
     assert "Awaiting moderation" in mine
+    # It cannot be edited while held (only published comments can); it can be deleted.
+    assert f"/discussion/comments/{held.pk}/edit" not in mine
+    assert f"/discussion/comments/{held.pk}/delete" in mine
     assert "Waiting for a moderator." not in _box(other, article)
 
 
