@@ -10,6 +10,7 @@ Nothing leaves the database: the model is counts in JSON.
 from __future__ import annotations
 
 import contextlib
+import secrets
 import threading
 from dataclasses import asdict, fields
 from datetime import timedelta
@@ -161,6 +162,8 @@ def teach(comment: Comment, site: Site | int, label: str) -> str:
         )
         row.decisions += 1
     row.model_json = model.to_json()
-    row.revision += 1
+    # Random rather than counted: a model deleted and created again (or a test database
+    # rolled back) must never reuse a revision another process has cached.
+    row.revision = secrets.randbits(62)
     row.save(update_fields=["model_json", "revision", "decisions", "updated_at"])
     return before

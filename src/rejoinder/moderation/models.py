@@ -242,7 +242,7 @@ class SiteSpamModel(models.Model):
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="spam_model")
     model_json = models.TextField()
-    revision = models.PositiveBigIntegerField(default=0)
+    revision = models.PositiveBigIntegerField(default=0)  # changes, at random, on every update
     decisions = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
