@@ -202,7 +202,7 @@ function openBan(link) {
   dialog.querySelector(".rj-mod-ban-name").textContent = link.dataset.rjBanName || "";
   lastItem = link.closest(".rj-mod-item") || lastItem;
   dialog.showModal();
-  form.querySelector("input[name=duration]:checked, input[name=duration]")?.focus();
+  (form.querySelector("input[name=duration]:checked") || form.querySelector("input[name=duration]"))?.focus();
 }
 
 function wireForm(form) {
