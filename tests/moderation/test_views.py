@@ -466,3 +466,49 @@ def test_the_flagged_queue_lists_reported_comments_with_their_reasons(
     assert f'id="mod-item-{comment.pk}"' in html
     assert "Abusive or hateful" in html
     assert 'data-rj-count="flagged">1<' in html
+
+
+def test_every_write_checks_the_role_too(
+    client: Client, site: Site, post: Post, django_user_model: Any
+) -> None:
+    comment = post()
+    client.force_login(django_user_model.objects.create_user("reader", password="pw"))
+    for url, data in (
+        (f"/moderation/{site.pk}/act", {"action": "remove", "comment_ids": comment.pk}),
+        (f"/moderation/{site.pk}/comments/{comment.pk}/ban", {"duration": "1", "by_reader": "1"}),
+        (f"/moderation/{site.pk}/undo", {"entry_ids": "1"}),
+    ):
+        assert client.post(url, data).status_code == 403
+    assert _status(comment) == CommentStatus.PUBLISHED
+    assert not Ban.objects.exists()
+
+
+def test_banning_another_sites_commenter_is_refused(
+    mod_client: Client, post: Post, page: Page, other_site: Site
+) -> None:
+    theirs = post("Theirs.", page=ensure_page(other_site, "/elsewhere/"))
+    url = f"/moderation/{page.site.pk}/comments/{theirs.pk}/ban"
+    assert mod_client.get(url).status_code == 403
+    response = mod_client.post(
+        url,
+        {"csrfmiddlewaretoken": _csrf(mod_client, _queue_url(page.site)), "duration": "1"},
+    )
+    assert response.status_code == 403
+    assert not Ban.objects.exists()
+
+
+def test_a_long_queue_pages_to_older_comments(
+    mod_client: Client, premoderated: SiteModeration, post: Post, page: Page
+) -> None:
+    held = [post(f"Held number {n}.") for n in range(51)]
+
+    first = mod_client.get(_queue_url(page.site)).content.decode()
+    older = re.search(r'href="\?before=(\d+)"', first)
+
+    assert first.count('class="rj-mod-item"') == 50
+    assert f'id="mod-item-{held[0].pk}"' not in first
+    assert older
+    rest = mod_client.get(_queue_url(page.site) + f"?before={older.group(1)}").content.decode()
+    assert rest.count('class="rj-mod-item"') == 1
+    assert f'id="mod-item-{held[0].pk}"' in rest
+    assert "Older comments" not in rest
