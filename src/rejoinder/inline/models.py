@@ -47,8 +47,9 @@ class ArticleRevision(models.Model):
 class Prompt(models.Model):
     """A question the author pinned to a paragraph, inviting inline answers.
 
-    The anchor fields describe the paragraph in the latest revision and follow it through
-    edits; `start`/`end` are None once it can no longer be found (`status` "orphaned").
+    The anchor fields describe the paragraph (block `block_index` of `inline.text`) in the
+    latest revision and follow it through edits; `start`/`end`/`block_index` are None once it
+    can no longer be found (`status` "orphaned").
     """
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="prompts")
@@ -60,6 +61,7 @@ class Prompt(models.Model):
     suffix = models.CharField(max_length=200, blank=True, editable=False)
     start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    block_index = models.PositiveIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=FoundBy.choices, default=FoundBy.CREATED, editable=False
     )

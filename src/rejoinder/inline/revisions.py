@@ -8,7 +8,7 @@ from django.db import transaction
 
 from rejoinder.inline import anchoring
 from rejoinder.inline.models import Anchor, ArticleRevision, FoundBy, Prompt
-from rejoinder.inline.text import ArticleText, extract_text
+from rejoinder.inline.text import ArticleText, Block, extract_text
 from rejoinder.pages.models import Article, Page
 
 _WHITESPACE = re.compile(r"\s+")
@@ -95,7 +95,9 @@ def _reanchor_page(
     for prompt, placement in zip(prompts, placements[len(anchors) :], strict=True):
         _place_prompt(prompt, placement, article_text)
     Prompt.objects.bulk_update(
-        prompts, ["exact", "prefix", "suffix", "start", "end", "status"], batch_size=500
+        prompts,
+        ["exact", "prefix", "suffix", "start", "end", "block_index", "status"],
+        batch_size=500,
     )
 
 
@@ -125,16 +127,16 @@ def _place_prompt(
     position = placement.position
     block = article_text.block_at(position.start) if position is not None else None
     if position is None or block is None:
-        prompt.start = prompt.end = None
+        prompt.start = prompt.end = prompt.block_index = None
         prompt.status = FoundBy.ORPHANED
         return
-    pin_prompt(prompt, article_text.text, block.start, block.end)
+    pin_prompt(prompt, article_text, block)
     prompt.status = FoundBy(placement.method)
 
 
-def pin_prompt(prompt: Prompt, text: str, start: int, end: int) -> None:
-    """Set the prompt's anchor fields to text[start:end] (unsaved). Raise ValueError if invalid."""
-    made = anchoring.make_anchor(text, start, end)
+def pin_prompt(prompt: Prompt, article_text: ArticleText, block: Block) -> None:
+    """Point the prompt's anchor fields at a block of the text (the prompt is not saved)."""
+    made = anchoring.make_anchor(article_text.text, block.start, block.end)
     prompt.exact = made.quote.exact
     prompt.prefix, prompt.suffix = made.quote.prefix, made.quote.suffix
-    prompt.start, prompt.end = start, end
+    prompt.start, prompt.end, prompt.block_index = block.start, block.end, block.index
