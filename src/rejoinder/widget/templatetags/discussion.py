@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 register = template.Library()
@@ -7,3 +9,9 @@ register = template.Library()
 def get_vote(votes: dict[int, int] | None, comment_id: int) -> int:
     """Return the reader's vote on a comment from a {comment id: value} map (0 when none)."""
     return (votes or {}).get(comment_id, 0)
+
+
+@register.filter
+def get_item(mapping: dict[int, Any] | None, key: int) -> Any:
+    """Return mapping[key] from a {comment id: value} map, or None when absent."""
+    return (mapping or {}).get(key)
