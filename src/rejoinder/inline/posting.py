@@ -67,6 +67,10 @@ def post_inline_comment(
     if selector is not None:
         _check_selector_shape(selector)
     with transaction.atomic():
+        # An article edit locks the page row before recording its revision and re-anchoring
+        # the page's passages; taking it first means this anchor is either made on the new
+        # text or committed before the edit re-anchors it.
+        Page.objects.select_for_update().filter(pk=page.pk).values_list("pk").first()
         prompt = _open_prompt(page, prompt_id) if prompt_id is not None else None
         revision = latest_revision(page)
         if selector is not None:

@@ -64,8 +64,7 @@ def _reanchor_page(
 ) -> None:
     anchors = list(Anchor.objects.filter(page=page, start__isnull=False))
     prompts = list(Prompt.objects.filter(page=page, start__isnull=False))
-    old_text = previous.text
-    selectors = [_as_placed(anchor, old_text) for anchor in anchors] + [
+    selectors = [_as_placed(anchor, previous) for anchor in anchors] + [
         anchoring.Anchor(
             quote=anchoring.TextQuoteSelector(prompt.exact, prompt.prefix, prompt.suffix),
             position=anchoring.TextPositionSelector(prompt.start or 0, prompt.end or 0),
@@ -101,7 +100,7 @@ def _reanchor_page(
     )
 
 
-def _as_placed(anchor: Anchor, old_text: str) -> anchoring.Anchor:
+def _as_placed(anchor: Anchor, previous: ArticleRevision) -> anchoring.Anchor:
     """Describe the anchor as it stood in the previous revision.
 
     Following the passage from one revision to the next tracks a run of small edits better
@@ -109,7 +108,9 @@ def _as_placed(anchor: Anchor, old_text: str) -> anchoring.Anchor:
     for again as the commenter selected it (an edit may have restored it).
     """
     start, end = anchor.current_start, anchor.current_end
-    if start is not None and end is not None and end <= len(old_text) and start < end:
+    old_text = previous.text
+    placed_there = anchor.current_revision_id == previous.pk
+    if placed_there and start is not None and end is not None and start < end <= len(old_text):
         try:
             return anchoring.make_anchor(old_text, start, end)
         except ValueError:
