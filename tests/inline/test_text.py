@@ -146,6 +146,13 @@ def test_the_demo_article_annotated_with_many_spans_extracts_to_the_same_text(
         assert extract_text(html) == original
 
 
+def test_every_block_of_the_demo_article_is_numbered_once_in_order(demo_html: str) -> None:
+    original = extract_text(demo_html)
+    html = annotate(demo_html, [])
+    numbered = re.findall(r'data-rj-block="(\d+)" data-rj-start="(\d+)"', html)
+    assert [(int(i), int(s)) for i, s in numbered] == [(b.index, b.start) for b in original.blocks]
+
+
 def test_each_span_of_the_demo_article_marks_exactly_its_text(demo_html: str) -> None:
     original = extract_text(demo_html)
     rng = random.Random(11)

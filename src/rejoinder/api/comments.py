@@ -139,7 +139,7 @@ def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
     if payload.passage is not None or payload.prompt_id is not None:
         passage = payload.passage
         comment = post_inline_comment(
-            selector=PassageSelector(**passage.dict()) if passage is not None else None,
+            selector=PassageSelector(**passage.model_dump()) if passage is not None else None,
             prompt_id=payload.prompt_id,
             parent_id=payload.parent,
             **fields,
