@@ -15,8 +15,11 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def latest_revision(page: Page) -> ArticleRevision | None:
-    """Return the page's newest revision, or None for a page whose text Rejoinder does not know."""
-    return ArticleRevision.objects.filter(page=page).order_by("-number").first()
+    """Return the page's newest revision, or None for a page whose text Rejoinder does not know.
+
+    Its Markdown `body` is deferred: the plain text is what anchors need.
+    """
+    return ArticleRevision.objects.filter(page=page).defer("body").order_by("-number").first()
 
 
 def page_text(page: Page) -> str | None:
