@@ -163,7 +163,7 @@ function setQuote(form, selector, prompt) {
 
 function hasQuote(form) {
   const f = fields(form);
-  return Boolean(f.exact.value || f.prompt.value);
+  return Boolean(f.exact?.value || f.prompt?.value);
 }
 
 // ---- Wiring -------------------------------------------------------------------------------
@@ -250,8 +250,21 @@ function init(body) {
     placeFloating(range);
   }
 
+  // A selection made with a pointer is judged once the pointer is released; one made with
+  // the keyboard, once it stops changing.
   let timer = 0;
+  let dragging = false;
+  document.addEventListener("pointerdown", (event) => {
+    if (!floating.contains(event.target)) dragging = true;
+  });
+  document.addEventListener("pointerup", () => {
+    if (!dragging) return;
+    dragging = false;
+    clearTimeout(timer);
+    timer = setTimeout(checkSelection, 0);
+  });
   document.addEventListener("selectionchange", () => {
+    if (dragging) return;
     clearTimeout(timer);
     timer = setTimeout(checkSelection, 120);
   });
@@ -294,6 +307,7 @@ function init(body) {
     if (!panel) return;
     panel.remove();
     panel = null;
+    document.documentElement.classList.remove("rj-panel-open");
     for (const mark of body.querySelectorAll("mark.rj-passage-open")) mark.classList.remove("rj-passage-open");
     if (restoreFocus && panelOpener && document.contains(panelOpener)) panelOpener.focus();
     panelOpener = null;
@@ -320,12 +334,21 @@ function init(body) {
     if (phone.matches) {
       // Below the paragraph on small screens; inside list items and cells, at their end.
       panel.classList.add("rj-panel-below");
-      const block = mark.closest("[data-rj-block]");
-      if (block && block.matches("li, td, th")) block.append(panel);
-      else (block || mark).after(panel);
+      let block = mark.closest("[data-rj-block]");
+      while (block?.parentElement?.closest("[data-rj-block]")) block = block.parentElement.closest("[data-rj-block]");
+      if (!block) mark.after(panel);
+      else if (block.matches("li, td, th")) block.append(panel);
+      else {
+        // After the paragraph's own controls and questions, which follow it.
+        let last = block;
+        while (last.nextElementSibling?.matches(".rj-para-tools")) last = last.nextElementSibling;
+        last.after(panel);
+      }
     } else {
       panel.classList.add("rj-panel-side");
       document.body.append(panel);
+      document.documentElement.classList.add("rj-panel-open");
+      mark.scrollIntoView({ block: "nearest" });
     }
     panel.dispatchEvent(new CustomEvent("rj:enhance", { bubbles: true }));
     panel.querySelector(".rj-panel-heading").focus();
