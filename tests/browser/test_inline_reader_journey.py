@@ -336,3 +336,28 @@ def test_without_javascript_a_paragraph_link_quotes_it_and_the_comment_lists_wit
     expect(count_badge(nojs_tab, "Cyclists get a lane")).to_have_attribute("data-rj-count", "1")
     nojs_tab.get_by_role("link", name=re.compile(r"Inline Feedbacks \(1\)")).click()
     expect(nojs_tab.locator("#comments .rj-thread > .rj-comment .rj-quoted")).to_have_count(1)
+
+
+def test_inline_feedback_is_voted_on_and_edited_like_any_comment(
+    tab: Page, story: Article, other_reader: Commenter
+) -> None:
+    theirs = comment_on(story, "four million", other_reader, "Too expensive.")
+    box = open_article(tab, story)
+    highlight(tab, "four million").click()
+    panel = tab.get_by_role("dialog")
+    panel.get_by_role("button", name="Upvote").click()
+    expect(panel.get_by_role("button", name="Withdraw upvote")).to_contain_text("1")
+    theirs.refresh_from_db()
+    assert theirs.upvotes == 1
+    panel.get_by_role("button", name="Close").click()
+
+    select_words(tab, "by the port authority")
+    tab.get_by_role("button", name="Comment on this").click()
+    post_from_form(box, "Which port?")
+    mine = box.locator(".rj-thread > .rj-comment").first
+    mine.get_by_role("link", name="Edit").click()
+    editor = mine.locator(".rj-edit-form")
+    editor.get_by_label("Comment").fill("Which port authority?")
+    editor.get_by_role("button", name="Save").click()
+    expect(mine.locator(".rj-body")).to_have_text("Which port authority?")
+    expect(mine.locator(".rj-quoted")).to_have_text("by the port authority")

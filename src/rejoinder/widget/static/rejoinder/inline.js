@@ -220,8 +220,14 @@ function init(body) {
       return;
     }
     const range = selection.getRangeAt(0);
-    const startsIn = body.contains(range.startContainer);
-    const endsIn = body.contains(range.endContainer);
+    // Our own controls and an open panel are in the article's markup but not its text.
+    const ours = (node) => (node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement)?.closest("[data-rj-skip]");
+    if (ours(range.startContainer) && ours(range.endContainer)) {
+      hideFloating();
+      return;
+    }
+    const startsIn = body.contains(range.startContainer) && !ours(range.startContainer);
+    const endsIn = body.contains(range.endContainer) && !ours(range.endContainer);
     if (!startsIn && !endsIn) {
       // A selection elsewhere that encloses the whole article also reaches outside it.
       if (range.intersectsNode(body)) showMessage(range, body.dataset.rjOutside);
@@ -295,12 +301,17 @@ function init(body) {
 
   // ---- Highlights and their panel ----
 
+  // A passage split over several elements is one control: its first piece (the one with the id).
   function prepareMarks() {
-    for (const mark of body.querySelectorAll("mark[data-rj-passage]")) {
+    for (const mark of body.querySelectorAll("mark[data-rj-passage][id]")) {
       mark.tabIndex = 0;
       mark.setAttribute("role", "button");
       mark.setAttribute("aria-haspopup", "dialog");
     }
+  }
+
+  function firstPiece(mark) {
+    return document.getElementById(`passage-${mark.dataset.rjPassage}`) || mark;
   }
 
   function closePanel({ restoreFocus = true } = {}) {
@@ -329,7 +340,7 @@ function init(body) {
     if (!fresh) return;
     fresh.setAttribute("data-rj-skip", "");
     panel = document.adoptNode(fresh);
-    panelOpener = mark;
+    panelOpener = firstPiece(mark);
     for (const part of body.querySelectorAll(`mark[data-rj-passage="${CSS.escape(key)}"]`)) part.classList.add("rj-passage-open");
     if (phone.matches) {
       // Below the paragraph on small screens; inside list items and cells, at their end.
@@ -426,6 +437,7 @@ function init(body) {
     const posted = event.detail?.form;
     if (!posted || !hasQuote(posted)) return;
     setQuote(posted, null, null);
+    closePanel({ restoreFocus: false });
     const response = await fetch(body.dataset.rjRefresh, { credentials: "same-origin", headers: FRAGMENT });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
