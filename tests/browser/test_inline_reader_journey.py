@@ -361,3 +361,17 @@ def test_inline_feedback_is_voted_on_and_edited_like_any_comment(
     editor.get_by_role("button", name="Save").click()
     expect(mine.locator(".rj-body")).to_have_text("Which port authority?")
     expect(mine.locator(".rj-quoted")).to_have_text("by the port authority")
+
+
+def test_deleting_an_inline_comment_in_place_removes_its_highlight(
+    tab: Page, story: Article
+) -> None:
+    box = open_article(tab, story)
+    select_words(tab, "harbour bridge")
+    tab.get_by_role("button", name="Comment on this").click()
+    post_from_form(box, "Old bridge.")
+    expect(highlight(tab, "harbour bridge")).to_be_visible()
+    tab.on("dialog", lambda dialog: dialog.accept())
+    box.locator(".rj-thread > .rj-comment").first.get_by_role("link", name="Delete").click()
+    expect(tab.locator("[data-rj-article-body] mark.rj-passage")).to_have_count(0)
+    expect(box.locator(".rj-inline-total")).to_have_text("0")

@@ -432,20 +432,29 @@ function init(body) {
     }
   });
 
-  // After a post with a quote: clear it, and show the new highlight and counts.
-  root?.addEventListener("rj:posted", async (event) => {
-    const posted = event.detail?.form;
-    if (!posted || !hasQuote(posted)) return;
-    setQuote(posted, null, null);
-    closePanel({ restoreFocus: false });
+  // Highlights and counts follow the discussion: the box updates its comment total after every
+  // post or deletion made in place, and then the body is fetched again (cached by version).
+  async function refreshBody() {
     const response = await fetch(body.dataset.rjRefresh, { credentials: "same-origin", headers: FRAGMENT });
     if (!response.ok) return;
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    closePanel({ restoreFocus: false });
     body.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.adoptNode(node)));
     prepareMarks();
     const count = response.headers.get("X-Rejoinder-Inline-Count");
-    const total = root.querySelector(".rj-inline-total");
+    const total = root?.querySelector(".rj-inline-total");
     if (count !== null && total) total.textContent = count;
+  }
+
+  const commentTotal = root?.querySelector(".rj-comment-total");
+  if (commentTotal) {
+    new MutationObserver(() => refreshBody()).observe(commentTotal, { childList: true, characterData: true, subtree: true });
+  }
+
+  // A posted quote is done with: the next comment starts without one.
+  root?.addEventListener("rj:posted", (event) => {
+    const posted = event.detail?.form;
+    if (posted && hasQuote(posted)) setQuote(posted, null, null);
   });
 
   prepareMarks();
