@@ -375,3 +375,54 @@ def test_deleting_an_inline_comment_in_place_removes_its_highlight(
     box.locator(".rj-thread > .rj-comment").first.get_by_role("link", name="Delete").click()
     expect(tab.locator("[data-rj-article-body] mark.rj-passage")).to_have_count(0)
     expect(box.locator(".rj-inline-total")).to_have_text("0")
+
+
+TRICKY = (
+    "An émoji 🚲 first, then   spaces,&nbsp;a no-break space and a line  \n"
+    "break.\n\n"
+    "- Tight *item* one\n"
+    "- Item two with `code`\n"
+    "  - A nested item\n\n"
+    "1. Loose item\n\n"
+    "   Its second paragraph\n\n"
+    "> Quoted **words** here\n\n"
+    "```\nline one\n  indented two\n```\n\n"
+    "| A | B |\n|---|---|\n| cell one | cell 🚲 two |\n\n"
+    "Last paragraph & done."
+)
+
+
+def test_the_script_quotes_every_block_exactly_as_the_server_counts_it(
+    tab: Page, live_db: None, rate_limits_off: None
+) -> None:
+    tricky = save_article(Article(slug="tricky", headline="Tricky", body=TRICKY, author_name="Ed"))
+    text = extract_text(tricky.body_html)
+    box = open_article(tab, tricky)
+    form = box.locator("#rj-form-top")
+    leaves = tab.evaluate(
+        """() => Array.from(document.querySelectorAll("[data-rj-block]"))
+             .filter((el) => !el.querySelector("[data-rj-block]"))
+             .map((el) => Number(el.dataset.rjBlock))"""
+    )
+    assert len(leaves) >= 10
+    for index in leaves:
+        tab.evaluate(
+            """(index) => {
+              const range = document.createRange();
+              range.selectNodeContents(document.querySelector(`[data-rj-block="${index}"]`));
+              getSelection().removeAllRanges();
+              getSelection().addRange(range);
+            }""",
+            index,
+        )
+        tab.get_by_role("button", name="Comment on this").click()
+        block = text.blocks[index]
+        expected = {
+            "passage_exact": text.text[block.start : block.end],
+            "passage_prefix": text.text[max(0, block.start - 32) : block.start],
+            "passage_suffix": text.text[block.end : block.end + 32],
+            "passage_start": str(block.start),
+            "passage_end": str(block.end),
+        }
+        sent = {name: form.locator(f"input[name={name}]").input_value() for name in expected}
+        assert sent == expected, f"block {index}"

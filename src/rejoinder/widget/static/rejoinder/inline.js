@@ -89,50 +89,48 @@ function textModel(body) {
     text += own;
     blocks.set(block.dataset.rjBlock, [start, text.length]);
   }
-  return { text, points, blocks };
+  return { body, text, points, blocks };
 }
 
-// Convert a boundary point (container, offset) of a range to a text offset, or null.
-function offsetOf(model, container, offset, body) {
+// Convert a boundary point (container, offset) of a range to a text offset, or null. A point
+// between text nodes maps to the start of the next counted text for a range's start, and to the
+// end of the previous one for its end (a nested block's text sits inside its parent's).
+function offsetOf(model, container, offset, isEnd) {
   if (container.nodeType === Node.TEXT_NODE) {
     const map = model.points.get(container);
     if (map) return map[Math.min(offset, map.length - 1)];
   }
-  // An element boundary, or text we skip: use the nearest counted text node at or after it.
-  const target = container.nodeType === Node.TEXT_NODE ? container : container.childNodes[offset] || null;
-  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const point = document.createRange();
+  point.setStart(container, offset);
+  const walker = document.createTreeWalker(model.body, NodeFilter.SHOW_TEXT);
   let before = null;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const position = target ? target.compareDocumentPosition(node) : Node.DOCUMENT_POSITION_PRECEDING;
-    const atOrAfter = node === target || (target && (position & Node.DOCUMENT_POSITION_FOLLOWING || position & Node.DOCUMENT_POSITION_CONTAINED_BY));
-    if (model.points.has(node)) {
-      if (atOrAfter) return model.points.get(node)[0];
-      before = node;
+    const map = model.points.get(node);
+    if (!map) continue;
+    if (point.comparePoint(node, 0) >= 0) {
+      if (!isEnd || !before) return map[0];
+      break;
     }
+    before = map;
   }
-  if (before) {
-    const map = model.points.get(before);
-    return map[map.length - 1];
-  }
-  return null;
-}
-
-function codePoints(text, end) {
-  return Array.from(text.slice(0, end)).length;
+  return before ? before[before.length - 1] : null;
 }
 
 // Describe text[start:end] the W3C way: the exact words, 32 characters either side, and the
-// position (in code points, as the server counts) as a hint.
+// position as a hint. Counted in code points, as the server counts (an emoji is one).
 function selectorOf(model, start, end) {
   while (start < end && WHITESPACE.test(model.text[start])) start += 1;
   while (end > start && WHITESPACE.test(model.text[end - 1])) end -= 1;
   if (end <= start) return null;
+  const before = Array.from(model.text.slice(0, start));
+  const exact = model.text.slice(start, end);
+  const after = Array.from(model.text.slice(end, end + 64)).slice(0, 32);
   return {
-    exact: model.text.slice(start, end),
-    prefix: model.text.slice(Math.max(0, start - 32), start),
-    suffix: model.text.slice(end, end + 32),
-    start: codePoints(model.text, start),
-    end: codePoints(model.text, end),
+    exact,
+    prefix: before.slice(Math.max(0, before.length - 32)).join(""),
+    suffix: after.join(""),
+    start: before.length,
+    end: before.length + Array.from(exact).length,
   };
 }
 
@@ -239,14 +237,14 @@ function init(body) {
       return;
     }
     const model = textModel(body);
-    const start = offsetOf(model, range.startContainer, range.startOffset, body);
-    const end = offsetOf(model, range.endContainer, range.endOffset, body);
+    const start = offsetOf(model, range.startContainer, range.startOffset, false);
+    const end = offsetOf(model, range.endContainer, range.endOffset, true);
     const selector = start !== null && end !== null ? selectorOf(model, start, end) : null;
     if (!selector) {
       hideFloating();
       return;
     }
-    if (selector.exact.length > maxQuote) {
+    if (selector.end - selector.start > maxQuote) {
       showMessage(range, body.dataset.rjTooLong);
       return;
     }
