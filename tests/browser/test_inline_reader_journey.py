@@ -102,7 +102,7 @@ def test_a_reader_selects_words_comments_and_finds_the_comment_at_the_highlight(
 ) -> None:
     box = open_article(tab, story)
     select_words(tab, "paid over ten years")
-    button = tab.get_by_role("button", name="Comment on this")
+    button = tab.get_by_role("button", name="Comment on this", exact=True)
     expect(button).to_be_visible()
     button.click()
 
@@ -166,7 +166,7 @@ def test_selections_reaching_outside_the_article_get_a_message_instead_of_the_bu
     expect(tab.locator(".rj-select-message")).to_have_text(
         "Select text within the article to comment on it."
     )
-    expect(tab.get_by_role("button", name="Comment on this")).to_be_hidden()
+    expect(tab.get_by_role("button", name="Comment on this", exact=True)).to_be_hidden()
 
 
 def test_a_selection_longer_than_a_quote_can_be_is_explained(tab: Page, live_db: None) -> None:
@@ -190,13 +190,13 @@ def test_a_selection_longer_than_a_quote_can_be_is_explained(tab: Page, live_db:
         }"""
     )
     expect(tab.locator(".rj-select-message")).to_contain_text("too long to quote")
-    expect(tab.get_by_role("button", name="Comment on this")).to_be_hidden()
+    expect(tab.get_by_role("button", name="Comment on this", exact=True)).to_be_hidden()
 
 
 def test_the_keyboard_route_comments_on_a_paragraph(tab: Page, story: Article) -> None:
     box = open_article(tab, story)
     tab.locator("body").focus()
-    link = tab.get_by_role("link", name="Comment on this paragraph").nth(1)
+    link = tab.get_by_role("button", name="Comment on this paragraph").nth(1)
     for _ in range(12):
         tab.keyboard.press("Tab")
         if link.evaluate("(el) => el === document.activeElement"):
@@ -212,7 +212,8 @@ def test_the_keyboard_route_comments_on_a_paragraph(tab: Page, story: Article) -
     form.get_by_role("link", name="Cancel quote").click()
     expect(form.locator(".rj-form-quote")).to_be_hidden()
     expect(link).to_be_focused()
-    tab.keyboard.press("Enter")
+    tab.keyboard.press(" ")
+    expect(form.locator(".rj-form-quote")).to_be_visible()
     post_from_form(box, "Who pays?")
     mark = highlight(tab, "Repairs will cost")
     expect(count_badge(tab, "Repairs will cost")).to_have_attribute("data-rj-count", "1")
@@ -263,7 +264,7 @@ def test_answering_an_author_prompt(tab: Page, story: Article) -> None:
     shown = tab.locator(".rj-prompt")
     expect(shown).to_contain_text("Is this money well spent?")
     expect(shown).to_contain_text("0 answers")
-    shown.get_by_role("link", name="Answer this question").click()
+    shown.get_by_role("button", name="Answer this question").click()
     form = box.locator("#rj-form-top")
     expect(form.locator(".rj-form-quote")).to_contain_text("Answering the author's question:")
     expect(form.locator(".rj-form-quote blockquote")).to_have_text("Is this money well spent?")
@@ -352,7 +353,7 @@ def test_inline_feedback_is_voted_on_and_edited_like_any_comment(
     panel.get_by_role("button", name="Close").click()
 
     select_words(tab, "by the port authority")
-    tab.get_by_role("button", name="Comment on this").click()
+    tab.get_by_role("button", name="Comment on this", exact=True).click()
     post_from_form(box, "Which port?")
     mine = box.locator(".rj-thread > .rj-comment").first
     mine.get_by_role("link", name="Edit").click()
@@ -368,7 +369,7 @@ def test_deleting_an_inline_comment_in_place_removes_its_highlight(
 ) -> None:
     box = open_article(tab, story)
     select_words(tab, "harbour bridge")
-    tab.get_by_role("button", name="Comment on this").click()
+    tab.get_by_role("button", name="Comment on this", exact=True).click()
     post_from_form(box, "Old bridge.")
     expect(highlight(tab, "harbour bridge")).to_be_visible()
     tab.on("dialog", lambda dialog: dialog.accept())
@@ -415,7 +416,7 @@ def test_the_script_quotes_every_block_exactly_as_the_server_counts_it(
             }""",
             index,
         )
-        tab.get_by_role("button", name="Comment on this").click()
+        tab.get_by_role("button", name="Comment on this", exact=True).click()
         block = text.blocks[index]
         expected = {
             "passage_exact": text.text[block.start : block.end],

@@ -308,6 +308,11 @@ function init(body) {
     }
   }
 
+  // With the script, the paragraph and answer links act in place: buttons to assistive tech.
+  function prepareControls() {
+    for (const link of body.querySelectorAll("a[data-rj-para], a[data-rj-answer]")) link.setAttribute("role", "button");
+  }
+
   function firstPiece(mark) {
     return document.getElementById(`passage-${mark.dataset.rjPassage}`) || mark;
   }
@@ -414,10 +419,14 @@ function init(body) {
   });
 
   body.addEventListener("keydown", (event) => {
-    const mark = event.target instanceof Element ? event.target.closest("mark[data-rj-passage]") : null;
-    if (mark && (event.key === "Enter" || event.key === " ")) {
+    if (!(event.target instanceof Element) || (event.key !== "Enter" && event.key !== " ")) return;
+    const mark = event.target.closest("mark[data-rj-passage]");
+    if (mark) {
       event.preventDefault();
       openPanel(mark);
+    } else if (event.key === " " && event.target.matches("a[role=button]")) {
+      event.preventDefault();
+      event.target.click();
     }
   });
 
@@ -439,6 +448,7 @@ function init(body) {
     closePanel({ restoreFocus: false });
     body.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.adoptNode(node)));
     prepareMarks();
+    prepareControls();
     const count = response.headers.get("X-Rejoinder-Inline-Count");
     const total = root?.querySelector(".rj-inline-total");
     if (count !== null && total) total.textContent = count;
@@ -456,6 +466,7 @@ function init(body) {
   });
 
   prepareMarks();
+  prepareControls();
   const target = location.hash.startsWith("#passage-") ? document.getElementById(location.hash.slice(1)) : null;
   target?.classList.add("rj-flash");
 }
