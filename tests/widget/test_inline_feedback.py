@@ -290,7 +290,10 @@ def test_the_passage_panel_lists_the_passage_comments_and_their_replies(
     assert 'data-rj-exact="four million"' in panel
 
     assert browser.get(url.replace("start=", "start=1")).status_code == 404
-    assert browser.get(f"/discussion/{article.page.pk}/passage?start=a&end=2").status_code == 400
+    for bad in ["start=a&end=2", "start=%C2%B2&end=3", "end=2"]:
+        assert browser.get(f"/discussion/{article.page.pk}/passage?{bad}").status_code == 400
+    for query in ["?passage=%C2%B2", "?prompt=%C2%B2", "?page=%C2%B2", "?reply=%C2%B2"]:
+        assert browser.get(f"{article.get_absolute_url()}{query}").status_code == 200
 
 
 def _prompt(article: Article, block_index: int, question: str) -> Prompt:

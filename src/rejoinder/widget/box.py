@@ -70,20 +70,22 @@ class BoxRequest:
 
     @classmethod
     def from_request(cls, request: HttpRequest, page: Page) -> BoxRequest:
-        number = request.GET.get("page", "1")
+        number = small_int(request.GET.get("page"))
         return cls(
             sort=parse_sort(request.GET.get("sort"), page.site.default_sort),
-            page_number=int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1,
-            reply_to=_small_int(request.GET.get("reply")),
+            page_number=number if number and number < 100_000 else 1,
+            reply_to=small_int(request.GET.get("reply")),
             after=_valid_cursor(request.GET.get("after")),
             filter=INLINE if request.GET.get("filter") == INLINE else ALL,
-            passage=_small_int(request.GET.get("passage")),
-            prompt=_small_int(request.GET.get("prompt")),
+            passage=small_int(request.GET.get("passage")),
+            prompt=small_int(request.GET.get("prompt")),
         )
 
 
-def _small_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+def small_int(value: str | None) -> int | None:
+    """Return a query parameter as a non-negative int, or None unless it is 1-9 ASCII digits."""
+    # str.isdigit alone accepts "²", which int() refuses.
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _valid_cursor(cursor: str | None) -> str | None:

@@ -43,6 +43,7 @@ from rejoinder.widget.box import (
     render_box,
     render_passage_panel,
     render_thread,
+    small_int,
 )
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, VoteForm
 from rejoinder.widget.responses import refuse, wants_fragment
@@ -238,10 +239,10 @@ def article_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
 def passage_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the panel with the comments on one highlighted passage (start-end, current text)."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
-    start, end = request.GET.get("start", ""), request.GET.get("end", "")
-    if not (start.isdigit() and end.isdigit() and len(start) < 10 and len(end) < 10):
+    start, end = small_int(request.GET.get("start")), small_int(request.GET.get("end"))
+    if start is None or end is None:
         return problem(400, _("Bad request"), _("Give the passage's start and end."), field="start")
-    panel = render_passage_panel(request, page, int(start), int(end))
+    panel = render_passage_panel(request, page, start, end)
     if panel is None:
         return problem(404, _("Not found"), _("No comments are anchored at that passage any more."))
     return HttpResponse(panel)
