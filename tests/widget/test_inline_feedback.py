@@ -16,7 +16,7 @@ from rejoinder.inline.models import Anchor, Prompt
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.revisions import page_text, pin_prompt
 from rejoinder.inline.text import extract_text
-from rejoinder.pages.models import Article
+from rejoinder.pages.models import Article, Page
 from rejoinder.pages.publishing import save_article
 
 BODY = (
@@ -357,3 +357,27 @@ def test_edited_and_orphaned_passages_say_so_and_show_the_original(
     assert 'href="#passage-' not in lost_item
     # Only the passage still in the article is highlighted.
     assert len(re.findall(r'<mark [^>]*id="passage-', page)) == 1
+
+
+def test_on_a_page_whose_text_is_unknown_a_quote_is_kept_without_a_link_to_a_highlight(
+    browser: Client, page: Page
+) -> None:
+    box_url = f"/discussion/{page.pk}/box"
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(box_url).content.decode()
+    ).group(1)  # type: ignore[union-attr]
+    response = browser.post(
+        f"/discussion/{page.pk}/comments",
+        {
+            "csrfmiddlewaretoken": token,
+            "name": "Ana",
+            "body": "On the host page.",
+            "passage_exact": "a sentence of the host page",
+            "passage_prefix": "before ",
+            "passage_suffix": " after",
+        },
+    )
+    assert response.status_code == 302
+    box = browser.get(f"{box_url}?filter=inline").content.decode()
+    assert '<blockquote class="rj-quoted">a sentence of the host page</blockquote>' in box
+    assert "#passage-" not in box
