@@ -427,3 +427,20 @@ def test_the_script_quotes_every_block_exactly_as_the_server_counts_it(
         }
         sent = {name: form.locator(f"input[name={name}]").input_value() for name in expected}
         assert sent == expected, f"block {index}"
+
+
+def test_comment_on_this_passage_from_its_panel(
+    tab: Page, story: Article, other_reader: Commenter
+) -> None:
+    comment_on(story, "four million", other_reader, "Too expensive.")
+    box = open_article(tab, story)
+    highlight(tab, "four million").click()
+    tab.get_by_role("dialog").get_by_role("button", name="Comment on this passage").click()
+    expect(tab.get_by_role("dialog")).to_have_count(0)
+    form = box.locator("#rj-form-top")
+    expect(form.locator(".rj-form-quote blockquote")).to_have_text("four million")
+    expect(form.get_by_label("Write a comment")).to_be_focused()
+    post_from_form(box, "Not that much.")
+    expect(count_badge(tab, "four million")).to_have_attribute("data-rj-count", "2")
+    highlight(tab, "four million").click()
+    expect(tab.get_by_role("dialog", name="2 comments on this passage")).to_be_visible()
