@@ -1,14 +1,14 @@
 """Threads, comments and votes."""
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from rejoinder.api.schemas import (
     CommentEditIn,
@@ -23,9 +23,11 @@ from rejoinder.api.schemas import (
 from rejoinder.api.serialize import comment_dict, thread_dict
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
-from rejoinder.comments.thread import decode_cursor, parse_sort, read_thread
+from rejoinder.comments.thread import ThreadWindow, decode_cursor, parse_sort, read_thread
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
+from rejoinder.inline.posting import PassageSelector, post_inline_comment
+from rejoinder.inline.reading import INLINE, anchors_for
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
@@ -41,6 +43,9 @@ class ThreadQuery(Schema):
     page: int = 1
     after: str | None = None
     limit: str | None = None
+    filter: Literal["all", "inline"] = Field(
+        "all", description="`inline`: only top-level comments about a passage (with replies)."
+    )
 
 
 def _page_size(limit: str | None, default: int) -> int | None:
@@ -76,47 +81,78 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
         raise InvalidInput(_("`page` must be from 1 to 100000."), field="page")
     commenter = find_commenter(reader_key(request))
     after = decode_cursor(q.after) if q.after else None
-    etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{commenter.pk if commenter else 0}"'
+    top_level = INLINE if q.filter == "inline" else None
+    etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{q.filter}-{commenter.pk if commenter else 0}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})
+
+    def read() -> ThreadWindow:
+        return read_thread(
+            page=page,
+            sort=sort,
+            page_number=q.page,
+            page_size=size,
+            after=after,
+            top_level=top_level,
+        )
+
     if commenter is None:
-        key = f"thread:{page.pk}:{page.version}:{sort.value}:{q.page}:{q.after}:{size}"
+        key = f"thread:{page.pk}:{page.version}:{sort.value}:{q.page}:{q.after}:{size}:{q.filter}"
         body = cache.get(key)
         if body is None:
-            window = read_thread(
-                page=page, sort=sort, page_number=q.page, page_size=size, after=after
-            )
-            body = json.dumps(thread_dict(window), separators=(",", ":")).encode()
+            window = read()
+            data = thread_dict(window, anchors=_anchors(window))
+            body = json.dumps(data, separators=(",", ":")).encode()
             cache.set(key, body, settings.REJOINDER["THREAD_CACHE_SECONDS"])
     else:
-        window = read_thread(page=page, sort=sort, page_number=q.page, page_size=size, after=after)
+        window = read()
         votes = votes_by(commenter, [c.pk for c in window.comments()])
-        body = json.dumps(
-            thread_dict(window, reader_id=commenter.pk, my_votes=votes), separators=(",", ":")
-        ).encode()
+        data = thread_dict(window, reader_id=commenter.pk, my_votes=votes, anchors=_anchors(window))
+        body = json.dumps(data, separators=(",", ":")).encode()
     return HttpResponse(
         body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
     )
+
+
+def _anchors(window: ThreadWindow) -> dict[int, Any]:
+    """Return the passages of the window's top-level comments (replies are never anchored)."""
+    return anchors_for([node.comment.pk for node in window.nodes])
 
 
 @router.post(
     "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
 )
 def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
+    """Post a comment, a reply (`parent`), or a comment about a passage (`passage`, `prompt_id`)."""
     page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
-    comment = post_comment(
-        page=page,
-        author=commenter_for(key, just_issued=new_token is not None),
-        name=payload.name,
-        email=payload.email,
-        website=payload.website,
-        body=payload.body,
-        parent_id=payload.parent,
-        ip_hash=ip_hash(request),
-    )
+    author = commenter_for(key, just_issued=new_token is not None)
+    fields: dict[str, Any] = {
+        "page": page,
+        "author": author,
+        "name": payload.name,
+        "email": payload.email,
+        "website": payload.website,
+        "body": payload.body,
+        "ip_hash": ip_hash(request),
+    }
+    if payload.passage is not None or payload.prompt_id is not None:
+        passage = payload.passage
+        comment = post_inline_comment(
+            selector=PassageSelector(**passage.model_dump()) if passage is not None else None,
+            prompt_id=payload.prompt_id,
+            parent_id=payload.parent,
+            **fields,
+        )
+        anchors = anchors_for([comment.pk])
+    else:
+        comment = post_comment(parent_id=payload.parent, **fields)
+        anchors = {}
     response = _json(
-        {"comment": comment_dict(comment, [], reader_id=comment.author_id), "reader": new_token},
+        {
+            "comment": comment_dict(comment, [], reader_id=comment.author_id, anchors=anchors),
+            "reader": new_token,
+        },
         201,
     )
     remember_reader(response, new_token)

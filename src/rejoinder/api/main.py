@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from rejoinder.api import comments, moderation, pages, ratings
+from rejoinder.api import comments, inline, moderation, pages, ratings
 from rejoinder.config.middleware import problem
 from rejoinder.errors import RateLimited, RejoinderError
 
@@ -13,7 +13,8 @@ api = NinjaAPI(
     title="Rejoinder API",
     version="1",
     description=(
-        "Read discussions, post, edit and delete comments, vote, rate pages and count comments. "
+        "Read discussions, post, edit and delete comments, vote, rate pages and count comments; "
+        "comment on passages of an article (inline feedback). "
         "Writes need `Content-Type: application/json`. A reader is identified by the signed "
         "token the API returns as `reader` on a first write; send it back in the "
         "`X-Rejoinder-Reader` header (pages on this server use a cookie instead)."
@@ -29,6 +30,7 @@ api.add_router("/", pages.router)
 api.add_router("/", moderation.router)
 # Moderators sign in with a session: these endpoints check the session and its CSRF token.
 api.add_router("/", moderation.moderation)
+api.add_router("/", inline.router)
 
 
 @api.exception_handler(RejoinderError)

@@ -7,6 +7,21 @@ from typing import Literal
 from ninja import Field, Schema
 
 
+class PassageIn(Schema):
+    """A passage of the page's text, as W3C Web Annotation selectors describe it."""
+
+    exact: str = Field("", description="The selected text (TextQuoteSelector `exact`).")
+    prefix: str = Field("", description="Text just before the selection (about 32 characters).")
+    suffix: str = Field("", description="Text just after the selection (about 32 characters).")
+    start: int | None = Field(
+        None,
+        description="Offset of the selection in the page's plain text, in Unicode code points "
+        "(TextPositionSelector). Used to pick the occurrence when it holds `exact`; enough on "
+        "its own for articles published by this server.",
+    )
+    end: int | None = Field(None, description="Offset just after the selection.")
+
+
 class CommentIn(Schema):
     uri: str = Field(description="The page's URI, as the publisher registered it.")
     site: int | None = Field(None, description="Site id; the default site when omitted.")
@@ -15,6 +30,14 @@ class CommentIn(Schema):
     email: str = ""
     website: str = ""
     body: str = Field(description="Markdown source of the comment.")
+    passage: PassageIn | None = Field(
+        None,
+        description="The passage a top-level comment is about. On a page whose text this server "
+        "knows, `exact` must occur in it; otherwise it is stored as given.",
+    )
+    prompt_id: int | None = Field(
+        None, description="Id of the author's question (see /prompts) this comment answers."
+    )
 
 
 class CommentEditIn(Schema):
@@ -46,6 +69,34 @@ class ReplyToOut(Schema):
     name: str
 
 
+class PlacementOut(Schema):
+    start: int
+    end: int
+
+
+class PassageOut(Schema):
+    exact: str = Field(description="The passage as the commenter selected it.")
+    prefix: str
+    suffix: str
+    start: int | None = Field(description="Offsets in the revision it was made on.")
+    end: int | None
+    revision: int | None = Field(
+        description="Number of the article revision it was made on; null when the page's text "
+        "is not known to this server."
+    )
+    current: PlacementOut | None = Field(
+        description="Where the passage is in the current text; null when orphaned or unknown."
+    )
+    found_by: Literal["created", "position", "quote", "fuzzy", "orphaned"]
+    orphaned: bool = Field(description="The passage could not be found after an edit.")
+    changed: bool = Field(description="The text there was edited since the comment was made.")
+
+
+class PromptRefOut(Schema):
+    id: int
+    question: str
+
+
 class CommentOut(Schema):
     id: int
     parent: int | None
@@ -59,6 +110,10 @@ class CommentOut(Schema):
     upvotes: int
     downvotes: int
     replies: list[CommentOut]
+    passage: PassageOut | None = Field(
+        None, description="The passage a top-level comment is about; null for other comments."
+    )
+    prompt: PromptRefOut | None = Field(None, description="The question the comment answers.")
     mine: bool | None = Field(None, description="Present when the request identifies a reader.")
     my_vote: int | None = Field(None, description="Present when the request identifies a reader.")
 
@@ -112,6 +167,49 @@ class RatingOut(Schema):
 
 class CountsOut(Schema):
     counts: dict[str, int]
+
+
+class PassageViewOut(Schema):
+    start: int | None = Field(description="Offsets in the current text (null: text not known).")
+    end: int | None
+    exact: str
+    prefix: str
+    suffix: str
+    comment_ids: list[int] = Field(description="Published top-level comments on this span.")
+    count: int
+    changed: bool
+
+
+class PassagesOut(Schema):
+    revision: int | None = Field(description="The current revision number of the page's text.")
+    passages: list[PassageViewOut]
+
+
+class PromptOut(Schema):
+    id: int
+    question: str
+    block: int = Field(description="Index of the paragraph (block) in the plain text.")
+    start: int
+    end: int
+    exact: str
+    answer_count: int
+
+
+class PromptsOut(Schema):
+    prompts: list[PromptOut]
+
+
+class OriginalPassageOut(Schema):
+    comment: int
+    exact: str
+    prefix: str
+    suffix: str
+    revision: int
+    revision_created: str
+    start: int = Field(description="Offsets of the passage in that revision's text.")
+    end: int
+    context: str = Field(description="The paragraph(s) holding the passage in that revision.")
+    context_start: int = Field(description="Offset of `context` in that revision's text.")
 
 
 class ProblemOut(Schema):

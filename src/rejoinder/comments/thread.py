@@ -108,23 +108,28 @@ def read_thread(
     page_number: int = 1,
     page_size: int | None,
     after: Comment | None = None,
+    top_level: Q | None = None,
 ) -> ThreadWindow:
     """Load one window of the page's top-level comments and their replies.
 
     The window is the `page_number`-th page, or, with `after` (from `decode_cursor`), the
     page that follows that comment: a cursor never skips or repeats comments when others are
     posted or deleted meanwhile. `page_size=None` loads the whole discussion. Removed comments
-    stay as placeholders while they have visible replies and disappear otherwise.
+    stay as placeholders while they have visible replies and disappear otherwise. `top_level`
+    narrows the top-level comments shown (other apps' filters, e.g. only anchored comments);
+    the query count stays the same.
     """
     page_number = max(1, page_number)
     top = _visible(page).filter(depth=0).order_by(*ORDERINGS[sort])
+    if top_level is not None:
+        top = top.filter(top_level)
     if after is not None:
         top = top.exclude(_ahead_of(after, sort)).exclude(pk=after.pk)
     if page_size is None:
         roots = list(top)
         has_next = False
         replies = _visible(page).filter(depth__gt=0)
-        if after is not None:
+        if after is not None or top_level is not None:
             replies = replies.filter(root_id__in=[c.pk for c in roots])
     else:
         start = 0 if after is not None else (page_number - 1) * page_size

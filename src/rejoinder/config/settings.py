@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rejoinder.pages",
     "rejoinder.comments",
     "rejoinder.ratings",
+    "rejoinder.inline",
     "rejoinder.moderation",
     "rejoinder.outbox",
     "rejoinder.subscriptions",

@@ -1,5 +1,7 @@
 """Publishing articles: rendering the author's Markdown and keeping the article's Page in step."""
 
+from collections.abc import Callable
+
 import nh3
 from django.db import transaction
 from markdown_it import MarkdownIt
@@ -38,6 +40,21 @@ ARTICLE_TAGS = {
 }
 
 
+ArticleSaved = Callable[[Article], object]
+_article_saved: list[ArticleSaved] = []
+
+
+def on_article_saved(handler: ArticleSaved) -> None:
+    """Call `handler(article)` inside the transaction of every `save_article`.
+
+    Apps that keep data derived from an article's text (revisions, anchored passages) register
+    here in their `AppConfig.ready()`, so `pages` needs to know nothing about them. A handler
+    that raises rolls the save back.
+    """
+    if handler not in _article_saved:
+        _article_saved.append(handler)
+
+
 def render_article_body(source: str) -> str:
     """Render an article's Markdown; authors are staff, but the output is sanitised all the same."""
     return nh3.clean(
@@ -60,4 +77,6 @@ def save_article(article: Article) -> Article:
             article.page.uri, article.page.title = uri, article.headline
             article.page.bump()
         article.save()
+        for handler in _article_saved:
+            handler(article)
     return article

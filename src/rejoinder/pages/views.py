@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from rejoinder.inline.anchoring import MAX_QUOTE_CHARS
+from rejoinder.inline.rendering import render_article_body
 from rejoinder.pages.models import Article
 from rejoinder.widget.box import render_box
 
@@ -65,6 +67,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "article": article,
         "canonical_url": url,
         "json_ld": article_json_ld(article, url),
+        "body": render_article_body(article),
+        "max_quote": MAX_QUOTE_CHARS,
         "discussion": render_box(request, article.page),
     }
     response = render(request, "pages/article.html", context)

@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from rejoinder.comments.identity import find_commenter
-from rejoinder.comments.models import Commenter
+from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.thread import (
+    VISIBLE,
+    ThreadNode,
     ThreadWindow,
     decode_cursor,
     own_hidden_comments,
@@ -30,7 +32,18 @@ from rejoinder.comments.thread import (
 )
 from rejoinder.comments.voting import votes_by
 from rejoinder.errors import InvalidInput
-from rejoinder.pages.models import CommentSort, Page
+from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
+from rejoinder.inline.reading import (
+    PromptView,
+    anchors_for,
+    inline_count,
+    passages,
+    prompts_for,
+    read_inline_thread,
+)
+from rejoinder.inline.rendering import QuotedParagraph, quote_paragraph
+from rejoinder.inline.revisions import page_text
+from rejoinder.pages.models import Article, CommentSort, Page
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
 
@@ -38,25 +51,42 @@ CSRF_PLACEHOLDER = "__rj_csrf_token__"
 FRAGMENT_CACHE_SECONDS = 60  # bounds how stale "5 minutes ago" can get in cached markup
 
 
+ALL = "all"
+INLINE = "inline"
+
+
 @dataclass
 class BoxRequest:
-    """What a request asks of the box: which sort, which page of top-level comments."""
+    """What a request asks of the box: which comments (all or inline feedback), which sort,
+    which page of top-level comments, and what the form should quote (a paragraph by block
+    index, or an author's question)."""
 
     sort: CommentSort
     page_number: int
     reply_to: int | None = None
     after: str | None = None
+    filter: str = ALL
+    passage: int | None = None
+    prompt: int | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest, page: Page) -> BoxRequest:
-        number = request.GET.get("page", "1")
-        reply = request.GET.get("reply", "")
+        number = small_int(request.GET.get("page"))
         return cls(
             sort=parse_sort(request.GET.get("sort"), page.site.default_sort),
-            page_number=int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1,
-            reply_to=int(reply) if reply.isdigit() else None,
+            page_number=number if number and number < 100_000 else 1,
+            reply_to=small_int(request.GET.get("reply")),
             after=_valid_cursor(request.GET.get("after")),
+            filter=INLINE if request.GET.get("filter") == INLINE else ALL,
+            passage=small_int(request.GET.get("passage")),
+            prompt=small_int(request.GET.get("prompt")),
         )
+
+
+def small_int(value: str | None) -> int | None:
+    """Return a query parameter as a non-negative int, or None unless it is 1-9 ASCII digits."""
+    # str.isdigit alone accepts "²", which int() refuses.
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _valid_cursor(cursor: str | None) -> str | None:
@@ -70,48 +100,80 @@ def _valid_cursor(cursor: str | None) -> str | None:
     return cursor
 
 
-def page_link(page: Page, *, sort: CommentSort, page_number: int) -> str:
-    """Return the link to one page of the page's discussion, in a sort."""
-    query = urlencode({"sort": sort.value, "page": page_number})
-    return f"{page.get_absolute_url()}?{query}#comments"
+def page_link(page: Page, *, sort: CommentSort, page_number: int, filter: str = ALL) -> str:
+    """Return the link to one page of the page's discussion, in a sort (and filter)."""
+    query = {"sort": sort.value, "page": page_number}
+    if filter != ALL:
+        query = {"filter": filter, **query}
+    return f"{page.get_absolute_url()}?{urlencode(query)}#comments"
+
+
+def quote_context(page: Page, comments: list[Comment]) -> dict:
+    """Return what the comment templates need to show inline comments with their passage.
+
+    One query for the anchors of all the comments; the article's current text is read only
+    when a passage changed since its comment, to show the passage as it reads now.
+    """
+    anchors = anchors_for([c.pk for c in comments]) if comments else {}
+    current: dict[int, str] = {}
+    if any(a.changed and not a.is_orphaned for a in anchors.values()):
+        text = page_text(page) or ""
+        current = {
+            pk: text[a.current_start : a.current_end]
+            for pk, a in anchors.items()
+            if a.changed and a.current_start is not None and a.current_end is not None
+        }
+    return {"anchors": anchors, "current_quotes": current}
 
 
 def _thread_context(window: ThreadWindow, reader: Commenter | None, box: BoxRequest) -> dict:
     page = window.page
+    comments = window.comments()
     return {
         "window": window,
         "page": page,
         "site": page.site,
         "reader_id": reader.pk if reader else None,
-        "my_votes": votes_by(reader, [c.pk for c in window.comments()]) if reader else {},
+        "my_votes": votes_by(reader, [c.pk for c in comments]) if reader else {},
         "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
         "reply_to": box.reply_to,
-        "reply_base": page_link(page, sort=window.sort, page_number=window.page_number).replace(
-            "#comments", "&reply="
-        ),
+        "reply_base": page_link(
+            page, sort=window.sort, page_number=window.page_number, filter=box.filter
+        ).replace("#comments", "&reply="),
         "csrf_token_value": CSRF_PLACEHOLDER,
-        "next_link": page_link(page, sort=window.sort, page_number=window.page_number + 1)
+        "next_link": page_link(
+            page, sort=window.sort, page_number=window.page_number + 1, filter=box.filter
+        )
         if window.has_next
         else "",
-        "fragment_next": _fragment_url(page, window.sort, window.next_cursor),
+        "fragment_next": _fragment_url(page, window.sort, window.next_cursor, box.filter),
+        "filter": box.filter,
+        **quote_context(page, comments),
     }
 
 
-def _fragment_url(page: Page, sort: CommentSort, cursor: str | None) -> str:
+def _fragment_url(page: Page, sort: CommentSort, cursor: str | None, filter: str) -> str:
     from django.urls import reverse
 
     base = reverse("widget:thread", kwargs={"page_id": page.pk})
-    return f"{base}?{urlencode({'sort': sort.value, 'after': cursor or ''})}"
+    query = {"sort": sort.value, "after": cursor or ""}
+    if filter != ALL:
+        query["filter"] = filter
+    return f"{base}?{urlencode(query)}"
 
 
 def render_thread(
     request: HttpRequest, page: Page, box: BoxRequest, reader: Commenter | None
 ) -> SafeString:
     """Return the thread's list markup for this request, from cache when it is reader-neutral."""
-    key = f"box:{page.pk}:{page.version}:{box.sort.value}:{box.page_number}:{box.reply_to}:{box.after}"
+    key = (
+        f"box:{page.pk}:{page.version}:{box.filter}:{box.sort.value}:{box.page_number}:"
+        f"{box.reply_to}:{box.after}"
+    )
     html = cache.get(key) if reader is None else None
     if html is None:
-        window = read_thread(
+        read = read_inline_thread if box.filter == INLINE else read_thread
+        window = read(
             page=page,
             sort=box.sort,
             page_number=box.page_number,
@@ -146,20 +208,100 @@ def render_own_comments(request: HttpRequest, page: Page, reader: Commenter | No
     return mark_safe(render_to_string("widget/own_comments.html", context))  # noqa: S308 - our own template output
 
 
+def inline_total(page: Page) -> int:
+    """Return the page's number of inline comments, counted once per page version."""
+    key = f"inline-count:{page.pk}:{page.version}"
+    count = cache.get(key)
+    if count is None:
+        count = inline_count(page)
+        cache.set(key, count, FRAGMENT_CACHE_SECONDS)
+    return int(count)
+
+
+def _form_quote(page: Page, box: BoxRequest) -> tuple[QuotedParagraph | None, PromptView | None]:
+    """Return the paragraph or the author's question the no-JS form was asked to quote."""
+    prompt = None
+    if box.prompt is not None:
+        prompt = next((p for p in prompts_for(page) if p.pk == box.prompt and p.is_open), None)
+    quote = None
+    if prompt is None and box.passage is not None:
+        article = Article.objects.filter(page=page).first()
+        quote = quote_paragraph(article, box.passage) if article else None
+    return quote, prompt
+
+
 def render_box(request: HttpRequest, page: Page) -> SafeString:
     """Return the whole discussion box (rating, filter bar, form, thread) for a page."""
     box = BoxRequest.from_request(request, page)
     reader = find_commenter(reader_key(request))
+    quote, prompt = _form_quote(page, box)
     context = {
         "page": page,
         "site": page.site,
         "box": box,
-        "sorts": [(s, page_link(page, sort=s, page_number=1)) for s in CommentSort],
+        "sorts": [
+            (s, page_link(page, sort=s, page_number=1, filter=box.filter)) for s in CommentSort
+        ],
+        "all_link": page_link(page, sort=box.sort, page_number=1),
+        "inline_link": page_link(page, sort=box.sort, page_number=1, filter=INLINE),
+        "inline_count": inline_total(page),
         "my_stars": rating_by(reader, page),
         "thread": render_thread(request, page, box, reader),
         "own_comments": render_own_comments(request, page, reader)
         if box.page_number == 1 and box.after is None
         else "",
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        "quote": quote,
+        "prompt": prompt,
+        "cancel_link": f"{page.get_absolute_url()}#comment-form",
     }
     return render_to_string("widget/box.html", context, request=request)
+
+
+def render_passage_panel(
+    request: HttpRequest, page: Page, start: int, end: int
+) -> SafeString | None:
+    """Return the panel listing the comments on one highlighted passage, or None if none is there.
+
+    Rendered per request (it opens on a click and shows the reader's own controls): the
+    passage's comments and their replies in two queries, ordered oldest first like a thread.
+    """
+    found = next((p for p in passages(page) if (p.start, p.end) == (start, end)), None)
+    if found is None:
+        return None
+    visible = Comment.objects.filter(page=page, status__in=VISIBLE).defer("body", "ip_hash")
+    roots = list(visible.filter(pk__in=found.comment_ids).order_by("created_at", "id"))
+    nodes = {c.pk: ThreadNode(c) for c in roots}
+    for reply in visible.filter(root_id__in=list(nodes), depth__gt=0).order_by("created_at", "id"):
+        parent = nodes.get(reply.parent_id)  # type: ignore[arg-type]
+        if parent is not None:
+            nodes[reply.pk] = ThreadNode(reply)
+            parent.replies.append(nodes[reply.pk])
+    text = page_text(page) or ""
+    reader = find_commenter(reader_key(request))
+    comments = list(nodes.values())
+    context = {
+        "page": page,
+        "site": page.site,
+        "nodes": [nodes[c.pk] for c in roots],
+        "count": len(roots),
+        "quote": text[start:end],
+        "selector": {
+            "exact": text[start:end],
+            "prefix": text[max(0, start - DEFAULT_CONTEXT_CHARS) : start],
+            "suffix": text[end : end + DEFAULT_CONTEXT_CHARS],
+            "start": start,
+            "end": end,
+        },
+        "reader_id": reader.pk if reader else None,
+        "my_votes": votes_by(reader, [n.comment.pk for n in comments]) if reader else {},
+        "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
+        "is_new": page.is_open,
+        "reply_base": page_link(
+            page, sort=parse_sort(None, page.site.default_sort), page_number=1
+        ).replace("#comments", "&reply="),
+        "csrf_token_value": get_token(request),
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        **quote_context(page, [n.comment for n in comments]),
+    }
+    return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output

@@ -3,6 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS, MAX_QUOTE_CHARS
+
+# A browser's context may differ from ours in whitespace; anything far beyond our own length is
+# not a selection made on the page.
+_MAX_CONTEXT_CHARS = DEFAULT_CONTEXT_CHARS * 8
+
 
 class CommentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
@@ -22,6 +28,29 @@ class CommentForm(forms.Form):
     # Spam evidence, not shown to people: a field only bots fill in, and when the form was made.
     homepage = forms.CharField(required=False, max_length=300)
     rendered_at = forms.CharField(required=False, max_length=100)
+    # The passage an inline comment is about (W3C quote selector, position as a hint), or the
+    # author's question it answers. Only parsed here; the inline domain validates the quote.
+    passage_exact = forms.CharField(
+        label=_("Quoted passage"), required=False, strip=False, max_length=MAX_QUOTE_CHARS
+    )
+    passage_prefix = forms.CharField(
+        label=_("Quoted passage"), required=False, strip=False, max_length=_MAX_CONTEXT_CHARS
+    )
+    passage_suffix = forms.CharField(
+        label=_("Quoted passage"), required=False, strip=False, max_length=_MAX_CONTEXT_CHARS
+    )
+    passage_start = forms.IntegerField(label=_("Quoted passage"), required=False, min_value=0)
+    passage_end = forms.IntegerField(label=_("Quoted passage"), required=False, min_value=0)
+    prompt = forms.IntegerField(label=_("Question"), required=False, min_value=1)
+
+    PASSAGE_FIELDS = (
+        "passage_exact",
+        "passage_prefix",
+        "passage_suffix",
+        "passage_start",
+        "passage_end",
+        "prompt",
+    )
 
 
 class EditForm(forms.Form):

@@ -27,14 +27,26 @@ from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
+from rejoinder.inline.posting import PassageSelector, post_inline_comment
+from rejoinder.inline.reading import prompts_for
+from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.timing import seconds_since
-from rejoinder.pages.models import Page
+from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe
-from rejoinder.widget.box import BoxRequest, page_link, render_box, render_thread
+from rejoinder.widget.box import (
+    BoxRequest,
+    inline_total,
+    page_link,
+    quote_context,
+    render_box,
+    render_passage_panel,
+    render_thread,
+    small_int,
+)
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
 from rejoinder.widget.responses import refuse, wants_fragment
 
@@ -52,6 +64,7 @@ def _author_context(request: HttpRequest, comment: Comment) -> dict:
     site = comment.page.site
     sort = parse_sort(None, site.default_sort)
     return {
+        **quote_context(comment.page, [comment]),
         "comment": comment,
         "node": None,
         "site": site,
@@ -111,6 +124,67 @@ def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     return HttpResponse(render_box(request, page))
 
 
+def _passage_selector(form: CommentForm) -> tuple[PassageSelector | None, int | None]:
+    """Return the quoted passage and the author's question a form carries (either may be None).
+
+    Raise RejoinderError (400) when the fields cannot describe a passage: they come from our
+    own page or script, so a malformed set is a bad request rather than a reader's mistake.
+    """
+    data = form.cleaned_data
+    exact = data.get("passage_exact") or ""
+    prompt_id = data.get("prompt")
+    if not exact:
+        return None, prompt_id
+    start, end = data.get("passage_start"), data.get("passage_end")
+    if (start is None) != (end is None) or (start is not None and end is not None and end <= start):
+        raise RejoinderError(_("The quoted passage's position is not valid."), field="passage")
+    selector = PassageSelector(
+        exact=exact,
+        prefix=data.get("passage_prefix") or "",
+        suffix=data.get("passage_suffix") or "",
+        start=start,
+        end=end,
+    )
+    return selector, prompt_id
+
+
+def _form_error(form: CommentForm) -> RejoinderError:
+    """Return the first problem of an invalid form; a malformed passage is a bad request."""
+    bad_passage = [f for f in form.errors if f in CommentForm.PASSAGE_FIELDS]
+    if bad_passage:
+        return RejoinderError(
+            _("The quoted passage is not valid: %(error)s")
+            % {"error": form.errors[bad_passage[0]][0]},
+            field="passage",
+        )
+    return _first_form_error(form)
+
+
+def _retry_context(form: CommentForm, page: Page) -> dict:
+    """Return what the "not posted" page needs to offer the same quote again."""
+    data = form.data
+    prompt_id = data.get("prompt", "")
+    prompt = None
+    if prompt_id.isdigit():
+        prompt = next((p for p in prompts_for(page) if p.pk == int(prompt_id)), None)
+    quote = None
+    if data.get("passage_exact"):
+        quote = {
+            "exact": data.get("passage_exact", ""),
+            "prefix": data.get("passage_prefix", ""),
+            "suffix": data.get("passage_suffix", ""),
+            "start": data.get("passage_start", ""),
+            "end": data.get("passage_end", ""),
+        }
+    return {
+        "form": form,
+        "page": page,
+        "retry_quote": quote,
+        "retry_prompt": prompt,
+        "retry_cancel": f"{page.get_absolute_url()}#comment-form",
+    }
+
+
 @require_POST
 def post(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
@@ -118,26 +192,30 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
     key, new_token = ensure_reader(request)
     try:
         if not form.is_valid():
-            raise _first_form_error(form)
-        comment = post_comment(
-            page=page,
-            author=commenter_for(key, just_issued=new_token is not None),
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            website=form.cleaned_data["website"],
-            body=form.cleaned_data["body"],
-            parent_id=form.cleaned_data["parent"],
-            ip_hash=ip_hash(request),
-            honeypot=form.cleaned_data["homepage"],
-            elapsed_seconds=seconds_since(form.cleaned_data["rendered_at"]),
-        )
+            raise _form_error(form)
+        selector, prompt_id = _passage_selector(form)
+        fields = {
+            "page": page,
+            "author": commenter_for(key, just_issued=new_token is not None),
+            "name": form.cleaned_data["name"],
+            "email": form.cleaned_data["email"],
+            "website": form.cleaned_data["website"],
+            "body": form.cleaned_data["body"],
+            "ip_hash": ip_hash(request),
+            "honeypot": form.cleaned_data["homepage"],
+            "elapsed_seconds": seconds_since(form.cleaned_data["rendered_at"]),
+        }
+        if (selector is not None or prompt_id is not None) and not form.cleaned_data["parent"]:
+            comment = post_inline_comment(**fields, selector=selector, prompt_id=prompt_id)
+        else:
+            comment = post_comment(**fields, parent_id=form.cleaned_data["parent"])
         notice = " ".join(
             n
             for n in (_held_notice(comment), _subscribe_author(form, page=page, reader_key=key))
             if n
         )
     except RejoinderError as exc:
-        return refuse(request, exc, "widget/post_failed.html", {"form": form, "page": page})
+        return refuse(request, exc, "widget/post_failed.html", _retry_context(form, page))
     if wants_fragment(request):
         page.refresh_from_db()
         response = HttpResponse(
@@ -160,6 +238,31 @@ def _held_notice(comment: Comment) -> str:
     if comment.status == CommentStatus.PENDING and not comment.shadowed:
         return _("Others will see it once a moderator approves it.")
     return ""
+
+
+@require_GET
+def article_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Return the article's body with its highlights (refreshed by the script after a post)."""
+    article = get_object_or_404(
+        Article.objects.select_related("page__site"), page_id=page_id, is_published=True
+    )
+    return HttpResponse(
+        render_article_body(article),
+        headers={"X-Rejoinder-Inline-Count": str(inline_total(article.page))},
+    )
+
+
+@require_GET
+def passage_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Return the panel with the comments on one highlighted passage (start-end, current text)."""
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    start, end = small_int(request.GET.get("start")), small_int(request.GET.get("end"))
+    if start is None or end is None:
+        return problem(400, _("Bad request"), _("Give the passage's start and end."), field="start")
+    panel = render_passage_panel(request, page, start, end)
+    if panel is None:
+        return problem(404, _("Not found"), _("No comments are anchored at that passage any more."))
+    return HttpResponse(panel)
 
 
 def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str) -> str:

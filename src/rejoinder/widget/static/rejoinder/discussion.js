@@ -106,6 +106,7 @@ async function onPost(root, form) {
   announce(root, notice ? `${posted} ${decodeURIComponent(notice)}` : posted);
   item.querySelector(".rj-comment-inner")?.setAttribute("tabindex", "-1");
   item.querySelector(".rj-comment-inner")?.focus();
+  root.dispatchEvent(new CustomEvent("rj:posted", { bubbles: true, detail: { form, item } }));
 }
 
 async function onReplace(root, form, submitter) {
@@ -320,3 +321,8 @@ function init(root) {
 }
 
 for (const root of document.querySelectorAll(".rj-discussion[data-rj-page]")) init(root);
+// Boxes added later (a passage's comments opened beside the article) ask to be enhanced.
+document.addEventListener("rj:enhance", (event) => {
+  if (event.target.classList.contains("rj-js")) enhance(event.target, event.target);
+  else init(event.target);
+});

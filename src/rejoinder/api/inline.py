@@ -1,0 +1,85 @@
+"""Inline feedback: highlighted passages, the author's questions, passages as first seen."""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+
+from rejoinder.api.comments import ERRORS
+from rejoinder.api.schemas import OriginalPassageOut, PassagesOut, PromptsOut
+from rejoinder.api.serialize import original_passage_dict, passage_view_dict, prompt_dict
+from rejoinder.inline.models import ArticleRevision
+from rejoinder.inline.reading import original_passage, passages, prompts_for
+from rejoinder.pages.lookup import find_page
+from rejoinder.pages.models import Page
+
+router = Router(tags=["inline feedback"])
+
+
+class PageQuery(Schema):
+    uri: str
+    site: int | None = None
+
+
+def _versioned(request: HttpRequest, page: Page, kind: str, build: Any) -> HttpResponse:
+    """Answer with the page version's ETag, building the body only when the client lacks it."""
+    etag = f'"{kind}-{page.pk}-{page.version}"'
+    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    return HttpResponse(
+        json.dumps(build(), separators=(",", ":")),
+        content_type="application/json",
+        headers={"ETag": etag, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/passages", response={200: PassagesOut, **ERRORS}, summary="Passages to highlight")
+def get_passages(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
+    """Return the page's passages that published comments are about, in text order.
+
+    Offsets are in the current revision's plain text; on a page whose text this server does not
+    know, they are null and `exact` with its `prefix`/`suffix` locate the passage. Orphaned
+    passages (no longer found after an edit) are left out.
+    """
+    page = find_page(q.site, q.uri)
+
+    def build() -> dict[str, Any]:
+        revision = (
+            ArticleRevision.objects.filter(page=page)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        return {"revision": revision, "passages": [passage_view_dict(p) for p in passages(page)]}
+
+    return _versioned(request, page, "passages", build)
+
+
+@router.get("/prompts", response={200: PromptsOut, **ERRORS}, summary="The author's questions")
+def get_prompts(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
+    """Return the open questions the author pinned to paragraphs, with their answer counts."""
+    page = find_page(q.site, q.uri)
+    return _versioned(
+        request, page, "prompts", lambda: {"prompts": [prompt_dict(p) for p in prompts_for(page)]}
+    )
+
+
+@router.get(
+    "/comments/{comment_id}/passage",
+    response={200: OriginalPassageOut, **ERRORS},
+    summary="A comment's passage as its writer saw it",
+)
+def get_original_passage(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Return the paragraph(s) holding the comment's passage in the revision it was made on.
+
+    Use it to show "the text as the commenter saw it" when `passage.changed` or
+    `passage.orphaned` is true. 404 for comments without a passage in a known revision.
+    """
+    original = original_passage(comment_id)
+    return HttpResponse(
+        json.dumps(original_passage_dict(original), separators=(",", ":")),
+        content_type="application/json",
+        # Revisions never change, but the comment may be removed: always revalidate.
+        headers={"Cache-Control": "no-cache"},
+    )
