@@ -11,8 +11,9 @@ from django.utils import timezone
 from tests.moderation.conftest import assert_counts_right
 
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
+from rejoinder.comments.posting import edit_comment
 from rejoinder.comments.thread import own_hidden_comments, read_thread
-from rejoinder.errors import Forbidden, InvalidInput
+from rejoinder.errors import Conflict, Forbidden, InvalidInput
 from rejoinder.moderation.actions import ban_commenter, lift_ban
 from rejoinder.moderation.models import Ban, PageModeration, SiteModeration
 from rejoinder.moderation.queues import queue_counts
@@ -229,6 +230,38 @@ def test_a_shadow_banned_readers_comments_are_visible_to_them_alone(
     assert shown == [first.pk]
     assert queue_counts(page.site)["pending"] == 0  # not work for moderators
     assert_counts_right(page)
+
+
+def test_a_shadow_banned_reader_can_edit_and_answer_their_own_shadowed_comment(
+    post: Post, reader: Commenter, moderator: Any, make_reader: Callable[[], Commenter]
+) -> None:
+    """Nothing behaves differently for them, or they would notice the ban."""
+    first = post(author=reader)
+    _ban(first, moderator, shadow=True)
+    shadowed = post("Nobody will see this.", author=reader)
+
+    edited = edit_comment(
+        comment_id=shadowed.pk, editor=reader, body="Nobody will see this either."
+    )
+    reply = post("And a follow-up.", author=reader, parent_id=shadowed.pk)
+
+    assert edited.body == "Nobody will see this either."
+    assert (reply.parent_id, reply.shadowed) == (shadowed.pk, True)
+    with pytest.raises(Conflict):
+        post("Replying to what I cannot see.", author=make_reader(), parent_id=shadowed.pk)
+
+
+def test_a_held_comment_takes_no_replies_even_from_its_author(
+    post: Post, reader: Commenter, rules: SiteModeration
+) -> None:
+    rules.mode = "pre"
+    rules.save()
+    held = post(author=reader)
+    assert (held.status, held.shadowed) == (CommentStatus.PENDING, False)
+    with pytest.raises(Conflict):
+        post("Answering myself.", author=reader, parent_id=held.pk)
+    with pytest.raises(Forbidden):
+        edit_comment(comment_id=held.pk, editor=reader, body="Changed while waiting.")
 
 
 def test_a_filled_honeypot_holds_the_comment_as_suspected_spam(post: Post, page: Page) -> None:

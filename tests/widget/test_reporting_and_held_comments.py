@@ -239,4 +239,7 @@ def test_a_shadow_banned_readers_comment_looks_posted_to_them_alone(article: Art
     mine = _box(author, article)
     assert "Shadowed words." in mine
     assert "Awaiting moderation" not in mine
+    # Reply and Edit links as on any comment of theirs: nothing gives the ban away.
+    assert f'data-rj-reply="{later.pk}"' in mine
+    assert f'data-rj-edit="{later.pk}"' in mine
     assert "Shadowed words." not in _box(other, article)

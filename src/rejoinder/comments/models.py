@@ -109,9 +109,20 @@ class Comment(models.Model):
     def is_removed(self) -> bool:
         return self.status == CommentStatus.REMOVED
 
+    @property
+    def published_for_author(self) -> bool:
+        """Tell whether its author sees it as published: it is, or they are shadow-banned.
+
+        A shadow-banned author must not be able to tell, so their comments behave for them as
+        published ones do (editable, answerable), while nobody else sees them.
+        """
+        return self.status == CommentStatus.PUBLISHED or (
+            self.status == CommentStatus.PENDING and self.shadowed
+        )
+
     def is_editable(self, now: datetime, window_minutes: int) -> bool:
-        """Tell whether the author may still edit: published and inside the site's edit window."""
-        if self.status != CommentStatus.PUBLISHED:
+        """Tell whether the author may still edit: published (to them) and inside the edit window."""
+        if not self.published_for_author:
             return False
         return now - self.created_at <= timedelta(minutes=window_minutes)
 

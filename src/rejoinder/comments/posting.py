@@ -89,8 +89,14 @@ def clean_body(body: str) -> str:
     return body
 
 
-def _placement(page: Page, parent_id: int | None) -> tuple[Comment | None, Comment | None, int]:
-    """Return (parent, reply_to, depth) for a new comment, clamping to the site's max depth."""
+def _placement(
+    page: Page, parent_id: int | None, author: Commenter
+) -> tuple[Comment | None, Comment | None, int]:
+    """Return (parent, reply_to, depth) for a new comment, clamping to the site's max depth.
+
+    Only published comments take replies, except that shadow-banned authors may answer their
+    own shadowed ones (as they would if they were published).
+    """
     if parent_id is None:
         return None, None, 0
     parent = Comment.objects.filter(pk=parent_id, page=page).first()
@@ -98,7 +104,8 @@ def _placement(page: Page, parent_id: int | None) -> tuple[Comment | None, Comme
         raise NotFound(
             _("The comment you are replying to does not exist on this page."), field="parent"
         )
-    if parent.status != CommentStatus.PUBLISHED:
+    own = author.pk is not None and parent.author_id == author.pk
+    if not (parent.status == CommentStatus.PUBLISHED or (own and parent.published_for_author)):
         raise Conflict(
             _("The comment you are replying to has been removed; replies are closed."),
             field="parent",
@@ -143,7 +150,7 @@ def post_comment(
     if not page.is_open:
         raise Forbidden(_("This page is closed to new comments."))
     with transaction.atomic():
-        parent, reply_to, depth = _placement(page, parent_id)
+        parent, reply_to, depth = _placement(page, parent_id, author)
         verdict = (
             moderation_policy().judge(
                 Submission(

@@ -108,6 +108,12 @@ def page_link(page: Page, *, sort: CommentSort, page_number: int, filter: str = 
     return f"{page.get_absolute_url()}?{urlencode(query)}#comments"
 
 
+def reply_base(page: Page) -> str:
+    """Return the start of a no-JS reply link: append the comment id (the form opens there)."""
+    sort = parse_sort(None, page.site.default_sort)
+    return page_link(page, sort=sort, page_number=1).replace("#comments", "&reply=")
+
+
 def quote_context(page: Page, comments: list[Comment]) -> dict:
     """Return what the comment templates need to show inline comments with their passage.
 
@@ -203,7 +209,9 @@ def render_own_comments(request: HttpRequest, page: Page, reader: Commenter | No
         "my_votes": {},
         "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
         "csrf_token_value": get_token(request),
-        "is_new": False,
+        "is_new": page.is_open,
+        "reply_base": reply_base(page),
+        **quote_context(page, comments),
     }
     return mark_safe(render_to_string("widget/own_comments.html", context))  # noqa: S308 - our own template output
 
@@ -297,9 +305,7 @@ def render_passage_panel(
         "my_votes": votes_by(reader, [n.comment.pk for n in comments]) if reader else {},
         "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
         "is_new": page.is_open,
-        "reply_base": page_link(
-            page, sort=parse_sort(None, page.site.default_sort), page_number=1
-        ).replace("#comments", "&reply="),
+        "reply_base": reply_base(page),
         "csrf_token_value": get_token(request),
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         **quote_context(page, [n.comment for n in comments]),

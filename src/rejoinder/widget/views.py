@@ -45,6 +45,7 @@ from rejoinder.widget.box import (
     render_box,
     render_passage_panel,
     render_thread,
+    reply_base,
     small_int,
 )
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
@@ -62,7 +63,6 @@ def _first_form_error(
 def _author_context(request: HttpRequest, comment: Comment) -> dict:
     """Return the template context that renders one comment as its author sees it."""
     site = comment.page.site
-    sort = parse_sort(None, site.default_sort)
     return {
         **quote_context(comment.page, [comment]),
         "comment": comment,
@@ -73,9 +73,7 @@ def _author_context(request: HttpRequest, comment: Comment) -> dict:
         "my_votes": {},
         "csrf_token_value": get_token(request),
         "is_new": comment.page.is_open,
-        "reply_base": page_link(comment.page, sort=sort, page_number=1).replace(
-            "#comments", "&reply="
-        ),
+        "reply_base": reply_base(comment.page),
     }
 
 
