@@ -1,5 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from rejoinder.comments.admin import CommentAdmin
+from rejoinder.comments.models import Comment
+from rejoinder.errors import RejoinderError
+from rejoinder.moderation.actions import moderate
 from rejoinder.moderation.models import (
     AuditEntry,
     Ban,
@@ -62,3 +69,44 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:  # type: ignore[override]
         return False
+
+
+class ModeratedCommentAdmin(CommentAdmin):
+    """The comments admin, with status changes made as moderation actions.
+
+    Going through `moderate` keeps the audit log, undo and the site's spam model in step with
+    what is done here, exactly as on the moderation page.
+    """
+
+    actions = ["approve", "remove", "mark_spam", "restore"]
+
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], action: str) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        try:
+            entries = moderate(comment_ids=ids, action=action, moderator=request.user)
+        except RejoinderError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(
+            request, _("%(n)d comments changed.") % {"n": len(entries)}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Approve the selected comments"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "approve")
+
+    @admin.action(description=_("Remove the selected comments"))
+    def remove(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "remove")
+
+    @admin.action(description=_("Mark the selected comments as spam"))
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "spam")
+
+    @admin.action(description=_("Restore the selected removed or spam comments"))
+    def restore(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
+        self._moderate(request, queryset, "restore")
+
+
+admin.site.unregister(Comment)
+admin.site.register(Comment, ModeratedCommentAdmin)
