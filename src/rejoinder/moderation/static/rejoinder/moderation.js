@@ -2,7 +2,8 @@
 // (post, redirect back); with it, actions happen in place, counts refresh on their own and
 // the keyboard drives the queue. Markup comes from the server; no HTML is built from strings.
 
-const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+import { FRAGMENT, problemDetail, submitForm } from "./requests.js";
+
 const body = document.body;
 
 function announce(message) {
@@ -11,23 +12,6 @@ function announce(message) {
   region.textContent = "";
   // A fresh text node after clearing makes screen readers repeat an identical message.
   requestAnimationFrame(() => { region.textContent = message; });
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || response.statusText;
-  } catch {
-    return response.statusText || "Something went wrong.";
-  }
-}
-
-async function post(form, submitter) {
-  const data = new FormData(form);
-  if (submitter && submitter.name) data.set(submitter.name, submitter.value);
-  // getAttribute: the buttons named "action" shadow the form's own `action` property.
-  const url = new URL(form.getAttribute("action") || "", location.href);
-  return fetch(url, { method: "POST", body: data, headers: FRAGMENT, credentials: "same-origin" });
 }
 
 // Queue items and the keyboard focus among them.
@@ -144,7 +128,7 @@ function toast(message, undoIds) {
 // Actions.
 
 async function onAct(form, submitter) {
-  const response = await post(form, submitter);
+  const response = await submitForm(form, submitter);
   if (!response.ok) {
     toast(await problemDetail(response));
     return;
@@ -162,7 +146,7 @@ async function onAct(form, submitter) {
 }
 
 async function onUndo(form) {
-  const response = await post(form);
+  const response = await submitForm(form);
   if (!response.ok) {
     toast(await problemDetail(response));
     return;
@@ -175,7 +159,7 @@ async function onUndo(form) {
 }
 
 async function onBan(form) {
-  const response = await post(form);
+  const response = await submitForm(form);
   const error = form.querySelector(".rj-mod-error");
   if (!response.ok) {
     error.textContent = await problemDetail(response);

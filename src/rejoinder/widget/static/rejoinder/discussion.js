@@ -3,8 +3,7 @@
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
 import "./report.js";
-
-const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+import { FRAGMENT, problemDetail, submitForm } from "./requests.js";
 
 function parseFragment(html) {
   const doc = new DOMParser().parseFromString(html, "text/html");
@@ -18,21 +17,6 @@ function statusOf(root) {
 function announce(root, message) {
   const status = statusOf(root);
   if (status) status.textContent = message;
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || response.statusText;
-  } catch {
-    return response.statusText || "Something went wrong.";
-  }
-}
-
-async function send(form, submitter) {
-  const body = new FormData(form);
-  if (submitter && submitter.name) body.set(submitter.name, submitter.value);
-  return fetch(form.action, { method: "POST", body, headers: FRAGMENT, credentials: "same-origin" });
 }
 
 function showError(form, message) {
@@ -67,7 +51,7 @@ function updateCount(root, response) {
 }
 
 async function onPost(root, form) {
-  const response = await send(form);
+  const response = await submitForm(form);
   if (!response.ok) {
     showError(form, await problemDetail(response));
     form.querySelector("textarea")?.focus();
@@ -110,7 +94,7 @@ async function onPost(root, form) {
 }
 
 async function onReplace(root, form, submitter) {
-  const response = await send(form, submitter);
+  const response = await submitForm(form, submitter);
   if (!response.ok) {
     announce(root, await problemDetail(response));
     return;
@@ -126,7 +110,7 @@ async function onRate(root, form) {
   // while a request is in flight must not be lost, so the latest choice is sent afterwards.
   const chosen = () => form.querySelector("input[name=stars]:checked")?.value;
   const sent = chosen();
-  const response = await send(form);
+  const response = await submitForm(form);
   if (!response.ok) {
     announce(root, await problemDetail(response));
     return;
@@ -145,7 +129,7 @@ async function onRate(root, form) {
 }
 
 async function onSubscribe(root, form) {
-  const response = await send(form);
+  const response = await submitForm(form);
   if (!response.ok) {
     showError(form, await problemDetail(response));
     return;
@@ -155,7 +139,7 @@ async function onSubscribe(root, form) {
 }
 
 async function onEdit(root, form) {
-  const response = await send(form);
+  const response = await submitForm(form);
   if (!response.ok) {
     showError(form, await problemDetail(response));
     return;

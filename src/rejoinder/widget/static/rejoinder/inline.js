@@ -3,7 +3,8 @@
 // marks. With it, a reader can quote any selection, and a highlight opens its comments beside
 // the text. Markup always comes from the server; this script only moves it and fills fields.
 
-const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+import { FRAGMENT } from "./requests.js";
+
 // HTML whitespace, as the server collapses it (not the no-break space).
 const WHITESPACE = /[ \t\n\r\f]/;
 const LINE_BREAK = /[\n\r]/;

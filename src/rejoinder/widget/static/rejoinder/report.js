@@ -1,20 +1,11 @@
 // Reporting a comment to the moderators, in place. The form is the one the no-JS report page
 // shows, fetched from it; the answer ("thanks" or why not) comes from the server too.
 
-const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+import { FRAGMENT, problemDetail } from "./requests.js";
 
 function announce(root, message) {
   const status = root.querySelector(".rj-status");
   if (status) status.textContent = message;
-}
-
-async function problemDetail(response) {
-  try {
-    const problem = await response.json();
-    return problem.detail || response.statusText;
-  } catch {
-    return response.statusText || "Something went wrong.";
-  }
 }
 
 function parse(html) {

@@ -1,0 +1,21 @@
+// How the scripts talk to the server: every request asks for a fragment (the same markup the
+// no-JS pages embed) and every refusal carries a problem+json detail a person can read.
+
+export const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
+
+export async function problemDetail(response) {
+  try {
+    const problem = await response.json();
+    return problem.detail || response.statusText;
+  } catch {
+    return response.statusText || "Something went wrong.";
+  }
+}
+
+// Submit a real form in place. getAttribute: a button named "action" shadows `form.action`.
+export async function submitForm(form, submitter) {
+  const body = new FormData(form);
+  if (submitter && submitter.name) body.set(submitter.name, submitter.value);
+  const url = new URL(form.getAttribute("action") || "", location.href);
+  return fetch(url, { method: "POST", body, headers: FRAGMENT, credentials: "same-origin" });
+}
