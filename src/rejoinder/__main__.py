@@ -194,8 +194,8 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         if catcher is not None:
             _wait_for_port(mail_port, catcher)
         call_command("migrate", interactive=False, verbosity=0)
+        from rejoinder.demo.loading import load_demo
         from rejoinder.outbox.demo_mailbox import queue_welcome_mail
-        from rejoinder.pages.demo import load_demo
 
         result = load_demo()
         host, _, port = bind.rpartition(":")
@@ -204,6 +204,7 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         print(
             f"  admin:    http://{host}:{port}/admin/  (user {result.admin_user!r}, password {result.admin_password!r})"
         )
+        print(f"  moderate: http://{host}:{port}/moderation/  (same account)")
         print(f"  API docs: http://{host}:{port}/api/v1/docs")
         if catcher is not None:
             queue_welcome_mail()

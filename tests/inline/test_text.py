@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from rejoinder.demo.content import ARTICLE
 from rejoinder.inline.text import ArticleText, Block, Span, annotate, extract_text
-from rejoinder.pages.demo_content import ARTICLE
 from rejoinder.pages.publishing import render_article_body
 
 

@@ -92,20 +92,6 @@ def test_editing_an_article_keeps_its_discussion_page(article: Article) -> None:
     assert article.page.title == "New headline"
 
 
-def test_the_demo_loads_once_with_a_lively_discussion(db: None) -> None:
-    from rejoinder.comments.models import Comment
-    from rejoinder.pages.demo import load_demo
-
-    result = load_demo()
-    again = load_demo()
-    main = Article.objects.get(slug="riverside-car-park-vote")
-    assert result.article_url == again.article_url == main.get_absolute_url()
-    assert main.page.comment_count == Comment.objects.filter(page=main.page).count() >= 35
-    assert Comment.objects.filter(page=main.page, depth=3).exists()
-    assert main.page.rating_count == 20
-    assert result.admin_password != again.admin_password
-
-
 def test_the_byline_links_to_the_discussion_with_its_count(
     client: Client, article: Article, make_reader: Callable
 ) -> None:  # type: ignore[type-arg]

@@ -857,3 +857,117 @@ be available at the bus station from mid-August.
         "ratings": [4, 5, 4, 3, 5, 4],
     },
 ]
+
+
+class DemoInlineComment(TypedDict):
+    name: str
+    minutes_after: int
+    quote: str
+    body: str
+    up: int
+
+
+# Inline feedback on the main article: each quote occurs once in its text.
+INLINE_COMMENTS: list[DemoInlineComment] = [
+    {
+        "name": "Priya N.",
+        "minutes_after": 75,
+        "quote": "54 per cent full on weekdays and 71 per cent full on Saturdays",
+        "body": (
+            "Averages hide the peaks. On the Saturdays before Christmas it is full by ten, and "
+            "those are the days the shops live on."
+        ),
+        "up": 9,
+    },
+    {
+        "name": "Graham W.",
+        "minutes_after": 140,
+        "quote": "30 of them for social rent",
+        "body": "Thirty out of 86 is better than the last three schemes in town put together.",
+        "up": 5,
+    },
+    {
+        "name": "Lena Ortiz",
+        "minutes_after": 310,
+        "quote": "designed to hold floodwater safely",
+        "body": (
+            "Worth asking what flood level it was designed for. The 2007 flood came over the "
+            "riverside path by almost a metre."
+        ),
+        "up": 12,
+    },
+]
+
+
+class DemoPrompt(TypedDict):
+    paragraph_starts: str
+    question: str
+    answers: list[DemoComment]
+
+
+# A question the author pinned to a paragraph, with the readers' answers.
+PROMPTS: list[DemoPrompt] = [
+    {
+        "paragraph_starts": "In the meantime, a Saturday shuttle bus",
+        "question": "Would you use a Saturday shuttle from Station Road?",
+        "answers": [
+            {
+                "key": "p1",
+                "parent": None,
+                "name": "Tom B.",
+                "minutes_after": 200,
+                "body": "Only if it runs every fifteen minutes. Half-hourly and I'll drive to the retail park.",
+                "up": 4,
+                "down": 0,
+            },
+            {
+                "key": "p2",
+                "parent": None,
+                "name": "Marguerite",
+                "minutes_after": 420,
+                "body": "Yes, with a pushchair it beats the multi-storey's lift any day.",
+                "up": 2,
+                "down": 0,
+            },
+        ],
+    }
+]
+
+
+class DemoHeldComment(TypedDict):
+    name: str
+    minutes_after: int
+    body: str
+    why: str  # "first_time", "links" or "spam": the queue it waits in
+
+
+# Comments waiting for a moderator, so the moderation page has work to show.
+HELD_COMMENTS: list[DemoHeldComment] = [
+    {
+        "name": "Ray D.",
+        "minutes_after": 600,
+        "body": "First time commenting. Will the council publish the ticket data it quoted?",
+        "why": "first_time",
+    },
+    {
+        "name": "Sam",
+        "minutes_after": 700,
+        "body": (
+            "The flood map is here: https://flood-map.example.org/eastbridge and the 2007 "
+            "report here: https://archive.example.org/eastbridge-2007"
+        ),
+        "why": "links",
+    },
+    {
+        "name": "best deals 4 u",
+        "minutes_after": 900,
+        "body": (
+            "Cheap parking permits!!! Visit https://cheap-permits.example.com now, limited "
+            "offer, click here for 90% off"
+        ),
+        "why": "spam",
+    },
+]
+
+# A published comment a reader reported (it stays shown: one flag is under the threshold).
+FLAGGED_COMMENT_KEY = "c3"

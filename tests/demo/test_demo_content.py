@@ -7,7 +7,7 @@ from statistics import mean
 
 import pytest
 
-from rejoinder.pages.demo_content import (
+from rejoinder.demo.content import (
     ARTICLE,
     COMMENTS,
     MORE_ARTICLES,
