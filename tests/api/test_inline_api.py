@@ -233,7 +233,7 @@ def test_a_thread_read_adds_one_query_for_the_passages(
 ) -> None:
     for _n in range(5):
         api.post_comment(article.page.uri, passage=passage_at(article, PASSAGE))
-    # Page lookup, reader, top-level window, replies, votes, anchors.
-    with django_assert_max_num_queries(6):
+    # Page lookup, reader, top-level window, replies, votes, anchors, the reader's own held.
+    with django_assert_max_num_queries(7):
         data = api.get(f"/threads?uri={article.page.uri}&limit=all").json()
     assert all(c["passage"]["exact"] == PASSAGE for c in data["comments"])

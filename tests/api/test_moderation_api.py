@@ -199,3 +199,26 @@ def test_a_shadow_banned_author_is_answered_as_if_published_and_nobody_else_sees
     assert [c["id"] for c in thread["comments"]] == [first["id"]]
     assert thread["page"]["comment_count"] == 1
     assert mod.get(f"/moderation/sites/{page.site_id}/counts").json()["pending"] == 0
+
+
+def test_a_reader_reads_their_own_held_comments_apart_and_nobody_else_does(
+    page: Page, make_api: Callable[[], ApiClient]
+) -> None:
+    rules = settings_for(page.site)
+    rules.mode = "pre"
+    rules.save()
+    author, other = make_api(), make_api()
+    held = author.post_comment(page.uri, "Waiting for a moderator.").json()["comment"]
+    theirs_held = other.post_comment(page.uri, "Me too.").json()["comment"]
+    assert held["status"] == theirs_held["status"] == "pending"
+
+    mine = author.get(f"/threads?uri={page.uri}").json()
+    theirs = other.get(f"/threads?uri={page.uri}").json()
+    anonymous = make_api().get(f"/threads?uri={page.uri}").json()
+
+    assert mine["comments"] == theirs["comments"] == anonymous["comments"] == []
+    assert [(c["id"], c["status"], c["mine"]) for c in mine["mine_unpublished"]] == [
+        (held["id"], "pending", True)
+    ]
+    assert [c["id"] for c in theirs["mine_unpublished"]] == [theirs_held["id"]]
+    assert anonymous.get("mine_unpublished") is None

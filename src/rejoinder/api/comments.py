@@ -23,7 +23,13 @@ from rejoinder.api.schemas import (
 from rejoinder.api.serialize import comment_dict, thread_dict
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
-from rejoinder.comments.thread import ThreadWindow, decode_cursor, parse_sort, read_thread
+from rejoinder.comments.thread import (
+    ThreadWindow,
+    decode_cursor,
+    own_hidden_comments,
+    parse_sort,
+    read_thread,
+)
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
@@ -107,7 +113,11 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     else:
         window = read()
         votes = votes_by(commenter, [c.pk for c in window.comments()])
-        data = thread_dict(window, reader_id=commenter.pk, my_votes=votes, anchors=_anchors(window))
+        own = own_hidden_comments(page, commenter) if q.page == 1 and after is None else []
+        anchors = _anchors(window) | anchors_for([c.pk for c in own if c.depth == 0])
+        data = thread_dict(
+            window, reader_id=commenter.pk, my_votes=votes, anchors=anchors, own_hidden=own
+        )
         body = json.dumps(data, separators=(",", ":")).encode()
     return HttpResponse(
         body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}

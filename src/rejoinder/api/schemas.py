@@ -142,6 +142,11 @@ class ThreadOut(Schema):
         "skips comments when the discussion changes in between."
     )
     comments: list[CommentOut]
+    mine_unpublished: list[CommentOut] | None = Field(
+        None,
+        description="Only for a request that identifies a reader, on the first page: their own "
+        "comments on this page that others do not see yet (waiting for a moderator), oldest first.",
+    )
 
 
 class PostedCommentOut(Schema):

@@ -144,9 +144,14 @@ def thread_dict(
     reader_id: int | None = None,
     my_votes: dict[int, int] | None = None,
     anchors: dict[int, Anchor] | None = None,
+    own_hidden: list[Comment] | None = None,
 ) -> dict[str, Any]:
-    """Return the window as JSON data; `anchors` (from `anchors_for`) adds comments' passages."""
-    return {
+    """Return the window as JSON data; `anchors` (from `anchors_for`) adds comments' passages.
+
+    `own_hidden`: the reader's own comments nobody else sees yet (see `own_hidden_comments`),
+    listed apart so a client can show them to their author.
+    """
+    data = {
         "page": page_dict(window.page),
         "sort": window.sort.value,
         "page_number": window.page_number,
@@ -155,3 +160,8 @@ def thread_dict(
         "next_cursor": window.next_cursor,
         "comments": _nodes(window.nodes, reader_id=reader_id, my_votes=my_votes, anchors=anchors),
     }
+    if reader_id is not None:
+        data["mine_unpublished"] = [
+            comment_dict(c, [], reader_id=reader_id, anchors=anchors) for c in own_hidden or []
+        ]
+    return data
