@@ -226,6 +226,8 @@ REJOINDER: dict[str, Any] = {
     "RATE_LIMITS_ENABLED": _env_bool("RATE_LIMITS", True),
     # At most one moderator alert mail of each kind (queue size, flag) per site in this window.
     "MODERATION_ALERT_WINDOW_SECONDS": _env_int("MODERATION_ALERT_WINDOW_SECONDS", 3600),
+    # How often an open moderation page asks for fresh queue counts.
+    "MODERATION_POLL_SECONDS": _env_int("MODERATION_POLL_SECONDS", 10),
     # At most one mail per address per page in this window; later comments wait for a digest.
     "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",

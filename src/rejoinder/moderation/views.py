@@ -99,7 +99,7 @@ class BanForm(forms.Form):
 
 
 def _poll_seconds() -> int:
-    return int(settings.REJOINDER.get("MODERATION_POLL_SECONDS", 10))
+    return int(settings.REJOINDER["MODERATION_POLL_SECONDS"])
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
