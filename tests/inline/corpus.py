@@ -1,6 +1,6 @@
 """Article edits with the outcome re-anchoring must reach for a passage of each.
 
-Four short news articles, each edited the way authors and sub-editors edit: a sentence added,
+Short news articles, each edited the way authors and sub-editors edit: a sentence added,
 a paragraph moved, a typo fixed, a figure corrected, a paragraph cut. Every case names the
 passage a reader selected in the old text and where (and how) it must be found in the new.
 """
@@ -156,6 +156,42 @@ STRIKE = "\n\n".join(
     ]
 )
 
+# Two tiny stories whose sentences repeat each other's wording, as reports built from the same
+# phrases do.
+SCHEME = "\n\n".join(
+    [
+        "The leisure centre on Mill Lane will close for repairs in May, the council said on "
+        "Tuesday.",
+        "Dana Whitfield, who chairs the finance committee, said the scheme was 22 per cent over "
+        "budget.",
+        "Local schools said on Wednesday that pupils would use the pool at Stainby instead.",
+    ]
+)
+
+FARES = "\n\n".join(
+    [
+        "Bus operators met the council on Monday to discuss fares.",
+        "Aurélie Besançon, speaking in the town hall, said in a statement that fares would rise "
+        "by 10 per cent.",
+        "The new fares take effect in April.",
+    ]
+)
+# The "in" of "speaking in the town hall".
+FARES_IN = FARES.index("speaking in the") + len("speaking ")
+FARES_COPIED = edit(
+    FARES,
+    (
+        "on Monday to discuss fares.",
+        "on Monday. Aurélie Besançon, speaking in the town hall, said in a statement that the "
+        "meeting was useful. They discussed fares.",
+    ),
+)
+
+EMBANKMENT_SENTENCE = (
+    "The scheme, which would raise embankmnets along two miles of the river, was approved in "
+    "2019 but has yet to receive funding."
+)
+
 # The same flood story hard-wrapped at about 60 columns, as pasted from an email.
 FLOOD_WRAPPED = FLOOD.replace(
     "homes in Lowmoor after the River ", "homes in Lowmoor after\nthe River "
@@ -283,6 +319,35 @@ CASES: list[Case] = [
         new_text=edit(FLOOD, ("embankmnets", "embankments")),
         expected="fuzzy",
         expected_text_in_new="raise embankments along two miles of the river",
+    ),
+    Case(
+        name="a typo fixed inside the passage and a sentence added after it",
+        old_text=FLOOD,
+        selection=EMBANKMENT_SENTENCE,
+        new_text=edit(
+            FLOOD,
+            ("embankmnets", "embankments"),
+            (
+                "has yet to receive funding.",
+                "has yet to receive funding. A decision is expected in the spring.",
+            ),
+        ),
+        # The new sentence ends in a full stop too; it stays outside the passage.
+        expected="fuzzy",
+        expected_text_in_new=EMBANKMENT_SENTENCE.replace("embankmnets", "embankments"),
+    ),
+    Case(
+        name="a typo fixed inside the passage and a sentence added before it",
+        old_text=FLOOD,
+        selection=EMBANKMENT_SENTENCE,
+        new_text=edit(
+            FLOOD,
+            ("embankmnets", "embankments"),
+            ("forward. The scheme", "forward. The minister has not replied. The scheme"),
+        ),
+        # The new sentence begins with the passage's first word; it stays outside the passage.
+        expected="fuzzy",
+        expected_text_in_new=EMBANKMENT_SENTENCE.replace("embankmnets", "embankments"),
     ),
     Case(
         name="a misspelt name corrected inside the passage",
@@ -480,6 +545,36 @@ CASES: list[Case] = [
         expected="position",
         expected_text_in_new="accused the ruling group",
         expected_occurrence=0,
+    ),
+    Case(
+        name="a sentence repeating the phrase added after the passage takes its suffix, not its place",
+        old_text=SCHEME,
+        selection="per cent over",
+        new_text=edit(
+            SCHEME,
+            (
+                "22 per cent over budget.",
+                "22 per cent over budget. Imran Shah, the opposition leader, said the scheme was "
+                "39 per cent over budget.",
+            ),
+        ),
+        # The new sentence now ends the paragraph, so it has the passage's old suffix and most
+        # of its prefix; but the figure beside it differs, while the passage's own sentence
+        # is intact.
+        expected="position",
+        expected_text_in_new="per cent over",
+        expected_occurrence=0,
+    ),
+    Case(
+        name="a copy of the sentence added nearer the old place, with other context around it",
+        old_text=FARES,
+        selection=(FARES_IN, FARES_IN + 2),
+        new_text=FARES_COPIED,
+        # Both copies keep the sentence; only the later one keeps the paragraph break before
+        # it as well, so nearness to the old offsets does not decide.
+        expected="quote",
+        expected_text_in_new="in",
+        expected_occurrence=FARES_COPIED.count("in", 0, FARES_COPIED.rindex("speaking in the") + 9),
     ),
     Case(
         name="a short phrase whose sentence was rewritten is orphaned though it occurs elsewhere",

@@ -5,7 +5,17 @@ from __future__ import annotations
 import random
 
 import pytest
-from tests.inline.corpus import BUDGET, CASES, FLOOD, STRIKE, Case, drop_paragraph, edit, nth
+from tests.inline.corpus import (
+    BUDGET,
+    CASES,
+    FLOOD,
+    STRIKE,
+    Case,
+    drop_paragraph,
+    edit,
+    move_paragraph,
+    nth,
+)
 
 from rejoinder.inline.anchoring import (
     MAX_QUOTE_CHARS,
@@ -109,6 +119,116 @@ def test_reanchor_all_orphans_a_weak_match_that_jumped_away_from_its_neighbours(
 
     assert alone.method == "quote"
     assert [p.method for p in together] == ["position", "orphaned", "quote"]
+
+
+def test_reanchor_all_orphans_a_phrase_found_with_most_of_its_context_in_another_sentence() -> None:
+    # The sentence before the passage is rewritten. The same phrase, followed by the same
+    # words, opens a sentence elsewhere after a sentence that ends much like the old one: most
+    # of the context agrees there, but the neighbours show that nothing moved that far.
+    old_text = "\n\n".join(
+        [
+            "The transport board met on Monday to agree the new timetable, although bus "
+            "operators disagreed. A spokesperson for the health trust argued that the early "
+            "buses mattered most.",
+            "Fares on the route to Seabrook will rise by 12 per cent in April, the board said.",
+            "Residents said they had not been consulted, although opposition members "
+            "disagreed. A spokesperson for the health trust argued that the hospital needed a "
+            "later service.",
+            "The board will publish the full timetable next month.",
+        ]
+    )
+    new_text = edit(
+        old_text,
+        (
+            "Residents said they had not been consulted, although opposition members disagreed.",
+            "The board has replied in a letter to the health trust.",
+        ),
+    )
+    anchors = [
+        make_anchor(old_text, *nth(old_text, "rise by 12 per cent", 0)),
+        make_anchor(old_text, *nth(old_text, "A spokesperson", 1)),
+        make_anchor(old_text, *nth(old_text, "the full timetable", 0)),
+    ]
+
+    alone = reanchor(anchors[1], new_text)
+    together = reanchor_all(anchors, new_text)
+
+    assert alone.position == TextPositionSelector(*nth(new_text, "A spokesperson", 0))
+    assert [p.method for p in together] == ["position", "orphaned", "quote"]
+
+
+def test_reanchor_all_orphans_a_jump_between_neighbours_that_moved_apart() -> None:
+    # The paragraph before the passage moves to the end, so its landmark shifts far forward
+    # while the one after the passage shifts back. The passage's sentence is rewritten as in
+    # the test above and its phrase is found further down: between the two shifts, but like
+    # neither of them.
+    old_text = "\n\n".join(
+        [
+            "The council met on Tuesday to discuss the bus timetable.",
+            "Fares on the route to Seabrook will rise by 12 per cent in April, the board said, "
+            "and season tickets will cost more from June.",
+            "Residents said they had not been consulted, although opposition members "
+            "disagreed. A spokesperson for the health trust argued that the hospital needed a "
+            "later service.",
+            "Drivers will be recruited over the summer, and the depot at Lowmoor will stay open.",
+            "The transport board met on Monday to agree the new timetable, although bus "
+            "operators disagreed. A spokesperson for the health trust argued that the early "
+            "buses mattered most.",
+            "The board will publish the full timetable next month.",
+        ]
+    )
+    new_text = move_paragraph(
+        edit(
+            old_text,
+            (
+                "Residents said they had not been consulted, although opposition members "
+                "disagreed.",
+                "The board has replied in a letter to the health trust.",
+            ),
+        ),
+        1,
+        5,
+    )
+    anchors = [
+        make_anchor(old_text, *nth(old_text, "rise by 12 per cent", 0)),
+        make_anchor(old_text, *nth(old_text, "A spokesperson", 0)),
+        make_anchor(old_text, *nth(old_text, "the hospital needed a later", 0)),
+    ]
+
+    placements = reanchor_all(anchors, new_text)
+
+    assert reanchor(anchors[1], new_text).position == TextPositionSelector(
+        *nth(new_text, "A spokesperson", 1)
+    )
+    assert [p.method for p in placements] == ["quote", "orphaned", "quote"]
+
+
+def test_reanchor_all_keeps_a_passage_whose_distant_neighbours_had_text_added_between() -> None:
+    # The passage's context changed (a typo fixed), so it needs its neighbours; they are far
+    # away, and a sentence was added on each side between them and the passage, so it shifted
+    # like neither exactly.
+    old_text = FLOOD + "\n\n" + BUDGET
+    new_text = edit(
+        old_text,
+        (
+            "forty years.",
+            "forty years. The council opened a rest centre at the Corn Exchange, where "
+            "volunteers served hot meals to more than sixty people overnight.",
+        ),
+        (
+            "Victoria Street car park.",
+            "Victoria Street car park. Members also agreed to review parking charges across the "
+            "town before the next full meeting of the council in April.",
+        ),
+        ("embankmnets", "embankments"),
+    )
+    passages = ["pumping water from homes", "two miles of the river", "regrettable but necessary"]
+    anchors = [make_anchor(old_text, *nth(old_text, passage, 0)) for passage in passages]
+
+    placements = reanchor_all(anchors, new_text)
+
+    assert [p.method for p in placements] == ["position", "quote", "quote"]
+    assert placements[1].position == TextPositionSelector(*nth(new_text, passages[1], 0))
 
 
 def test_reanchor_all_keeps_a_whole_paragraph_that_moved_far() -> None:

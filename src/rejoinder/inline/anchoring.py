@@ -6,7 +6,8 @@ offsets), both over the article's plain text. When the text changes, `reanchor` 
 
 1. the old position, if it still holds the quote ("position");
 2. every exact occurrence of the quote, ranked by how much of its old context still stands
-   beside it ("quote"); whitespace may differ, since readers cannot see it;
+   beside it ("quote"), except that occurrences which keep the rest of the passage's own
+   sentence come first; whitespace may differ, since readers cannot see it;
 3. an approximate match that tolerates small edits in and around the passage ("fuzzy"):
    candidate places come from 5-character pieces of the quote and its context, boundaries from
    aligning a little text around each end, and the verdict from how much of the quote survived
@@ -16,7 +17,8 @@ and otherwise reports the anchor "orphaned". Every stage asks for enough evidenc
 plus the context that survived, beyond what chance explains) before it places an anchor, and a
 selection of whole words is never placed on part of a word: an orphaned comment still shows
 its original quote, whereas one pinned to the wrong words misleads every reader. For the same
-reason `reanchor_all` also checks weakly supported placements against their neighbours.
+reason `reanchor_all` also checks placements whose context is not intact against their
+neighbours.
 
 Offsets count Python code points. Browsers count UTF-16 code units, which differ for characters
 outside the Basic Multilingual Plane (most emoji), so convert where offsets cross that boundary.
@@ -29,7 +31,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from typing import Literal
 
 MAX_QUOTE_CHARS = 2_000
@@ -81,11 +83,13 @@ _SLOT_CONTEXT = 0.75
 _SELF_EVIDENT_CHARS = 160
 _SELF_EVIDENT_SIMILARITY = 0.9
 
-# reanchor_all: placements with at least this share of their context intact are landmarks that
-# vouch for their neighbours; a weaker placement must have shifted like the landmarks around
-# it, give or take this many characters (edits between them)...
+# reanchor_all: settled placements with at least this share of their context intact are
+# landmarks that vouch for their neighbours; any other placement must have shifted like the
+# landmark before or after it, give or take this many characters plus a tenth of the distance
+# to that landmark (edits between them)...
 _LANDMARK_CONTEXT = 0.75
 _NEIGHBOUR_SLACK = 100
+_NEIGHBOUR_SLACK_GROWTH = 0.1
 # ...unless it is a passage of at least this length that occurs exactly once.
 _UNIQUE_ENOUGH_CHARS = 64
 
@@ -103,6 +107,10 @@ _BOUNDARY_CHARS = 24
 _BOUNDARY_SLACK = 16
 
 _WHITESPACE = re.compile(r"\s+")
+# Where a sentence (or a heading, or a paragraph) ends: its closing punctuation, with any
+# closing quotes or brackets, before whitespace or the end; or a line break.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)|(?=\n)")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+|\n\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +226,11 @@ def reanchor_all(anchors: Iterable[Anchor], new_text: str) -> list[Placement]:
     """Find many passages in a new version of one text, in the order given.
 
     Besides sharing the work of indexing the text, the anchors vouch for one another. A
-    placement that rests on little context (unless it is a long passage found exactly once)
-    is kept only if it moved with its neighbours: the nearest passages before and after it in
-    the old text that were found with their context intact. Otherwise it is orphaned, so
-    reanchor_all may orphan an anchor that reanchor alone would place.
+    placement whose old context is not wholly intact (unless it is a long passage found
+    exactly once) is kept only if it moved with one of its neighbours: the nearest passages
+    before and after it in the old text that were placed without needing such support.
+    Otherwise it is orphaned, so reanchor_all may orphan an anchor that reanchor alone would
+    place.
     """
     index = _Text(new_text)
     anchors = list(anchors)
@@ -229,7 +238,9 @@ def reanchor_all(anchors: Iterable[Anchor], new_text: str) -> list[Placement]:
     landmarks = sorted(
         (anchor.position.start, outcome.placement.position.start - anchor.position.start)
         for anchor, outcome in zip(anchors, outcomes, strict=True)
-        if outcome.placement.position is not None and outcome.share >= _LANDMARK_CONTEXT
+        if outcome.placement.position is not None
+        and outcome.share >= _LANDMARK_CONTEXT
+        and not outcome.doubtful
     )
     olds = [old for old, _ in landmarks]
     placements: list[Placement] = []
@@ -237,9 +248,12 @@ def reanchor_all(anchors: Iterable[Anchor], new_text: str) -> list[Placement]:
         placement = outcome.placement
         if placement.position is not None and outcome.doubtful and landmarks:
             at = bisect_right(olds, anchor.position.start)
-            shifts = [shift for _, shift in landmarks[max(0, at - 1) : at + 1]]
+            near = landmarks[max(0, at - 1) : at + 1]
+            # Text between a passage and a distant landmark may have been edited too.
+            distance = min(abs(old - anchor.position.start) for old, _ in near)
+            slack = _NEIGHBOUR_SLACK + int(distance * _NEIGHBOUR_SLACK_GROWTH)
             shift = placement.position.start - anchor.position.start
-            if not min(shifts) - _NEIGHBOUR_SLACK <= shift <= max(shifts) + _NEIGHBOUR_SLACK:
+            if all(abs(shift - moved) > slack for _, moved in near):
                 placement = ORPHANED
         placements.append(placement)
     return placements
@@ -258,7 +272,9 @@ class _Outcome:
     @property
     def doubtful(self) -> bool:
         """Tell whether the placement needs its neighbours' support (see reanchor_all)."""
-        if self.share >= _LANDMARK_CONTEXT:
+        # Only an untouched context settles a place: a phrase that recurs, with context that
+        # agrees in part, may have been found in another sentence built the same way.
+        if self.share >= 1.0:
             return False
         # A long passage that occurs once is its own evidence, however far it moved.
         return self.contested or self.length < _UNIQUE_ENOUGH_CHARS
@@ -550,6 +566,13 @@ def _best_occurrence(anchor: Anchor, index: _Text, spans: list[tuple[int, int]])
     if not spans:
         return None
     old_start = anchor.position.start
+    # Occurrences that keep the rest of the passage's own sentence are the likeliest: editors
+    # add, cut and move whole sentences, and a repeated phrase elsewhere differs from the
+    # passage inside its sentence (another figure, another name) even where text beyond it
+    # happens to agree. One such occurrence outranks any whose sentence differs.
+    kept = _sentence_kept(quote, index.text, spans)
+    if kept:
+        spans = kept
     if len(spans) > _FULLY_COMPARED:
         spans = _likely_occurrences(quote, index.text, spans, old_start)
     scored = sorted(
@@ -568,9 +591,54 @@ def _best_occurrence(anchor: Anchor, index: _Text, spans: list[tuple[int, int]])
         # the natural choice; otherwise choosing would be a guess.
         if min(rival.share for rival, _ in rivals) < _DUPLICATED_CONTEXT:
             return None
-        context, (start, end) = min(rivals, key=lambda item: abs(item[1][0] - old_start))
+        # A copy whose context differs from the old one is not the same text; only among
+        # copies with equally intact context is nearness what decides.
+        copies = [item for item in rivals if item[0].agreeing == context.agreeing]
+        context, (start, end) = min(copies, key=lambda item: abs(item[1][0] - old_start))
     score = (length + context.agreeing) / (length + context.possible)
     return _Found(start=start, end=end, similarity=1.0, retained=1.0, context=context, score=score)
+
+
+def _sentence_kept(
+    quote: TextQuoteSelector, text: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the occurrences still beside the old context that lies in the passage's sentence.
+
+    Only when that context, with the quote, is long enough to tell places apart (see
+    _MIN_EVIDENCE); otherwise, or if no occurrence keeps it, return an empty list.
+    """
+    before = _sentence_part_before(quote.prefix)
+    after = _sentence_part_after(quote.exact, quote.suffix)
+    if not before and not after:
+        return []
+    if len(before) + len(quote.exact) + len(after) < _MIN_EVIDENCE:
+        return []
+    needle = before + quote.exact + after
+    wanted = set(spans)
+    kept: list[tuple[int, int]] = []
+    at = text.find(needle)
+    while at != -1:
+        span = (at + len(before), at + len(before) + len(quote.exact))
+        if span in wanted:
+            kept.append(span)
+        at = text.find(needle, at + 1)
+    return kept
+
+
+def _sentence_part_before(prefix: str) -> str:
+    """Return the end of the prefix that belongs to the passage's sentence."""
+    starts = [found.end() for found in _SENTENCE_BREAK.finditer(prefix)]
+    return prefix[starts[-1] :] if starts else prefix
+
+
+def _sentence_part_after(exact: str, suffix: str) -> str:
+    """Return the start of the suffix that belongs to the passage's sentence."""
+    # The passage may itself end its sentence ("... on Friday."), so look from inside it.
+    tail = exact[-3:]
+    for found in _SENTENCE_END.finditer(tail + suffix):
+        if found.end() >= len(tail):
+            return suffix[: found.end() - len(tail)]
+    return suffix
 
 
 def _likely_occurrences(
@@ -781,11 +849,11 @@ def _boundary(
     blocks = SequenceMatcher(None, pattern, window, autojunk=False).get_matching_blocks()
     before: tuple[int, int] | None = None
     after: tuple[int, int] | None = None
-    for a, b, size in blocks:
+    for i, (a, b, size) in enumerate(blocks):
         if size == 0:
             break
         if a < cut < a + size:
-            return window_start + b + cut - a
+            return window_start + _slide_insertion(pattern, cut, window, blocks, i, edge)
         if a + size <= cut:
             before = (a + size, b + size)
         else:
@@ -805,3 +873,32 @@ def _boundary(
         gap_window = after[1] - before[1]
         offset = before[1] + round(gap_window * (cut - before[0]) / gap_pattern)
     return window_start + offset
+
+
+def _slide_insertion(
+    pattern: str,
+    cut: int,
+    window: str,
+    blocks: list[Match],
+    i: int,
+    edge: Literal["start", "end"],
+) -> int:
+    """Carry the cut across block i, which spans it, to its offset in the window.
+
+    Text inserted next to a passage often repeats the characters at its edge: a sentence added
+    after "... weather permitting." also ends in a full stop, and the alignment may keep the
+    passage's stop with the new sentence's. If the inserted text can slide to the cut, it is a
+    pure insertion at the boundary, and is left outside the passage like any other.
+    """
+    a, b, size = blocks[i]
+    if edge == "end" and i > 0:
+        before_a, before_b, before_size = blocks[i - 1]
+        inserted = window[before_b + before_size : b]
+        if before_a + before_size == a and inserted.startswith(pattern[a:cut]):
+            return before_b + before_size + cut - a
+    if edge == "start" and i + 1 < len(blocks):
+        after_a, after_b, after_size = blocks[i + 1]
+        inserted = window[b + size : after_b]
+        if after_size and a + size == after_a and inserted.endswith(pattern[cut : a + size]):
+            return after_b - (a + size - cut)
+    return b + cut - a
