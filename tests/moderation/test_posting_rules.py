@@ -331,3 +331,38 @@ def test_a_site_created_later_gets_default_rules_on_its_first_comment(
     comment = post_comment(page=page, author=make_reader(), name="Ana", body="First here.")
     assert comment.status == CommentStatus.PUBLISHED
     assert SiteModeration.objects.get(site=site).mode == "post"
+
+
+def test_the_verdict_counts_repeats_velocity_and_history_on_the_site_only(
+    post: Post, page: Page, reader: Commenter, make_reader: Callable[[], Commenter]
+) -> None:
+    other_site = Site.objects.create(name="Elsewhere")
+    elsewhere = ensure_page(other_site, "/elsewhere/")
+    text = "I agree with the council on this one."
+    post(text, page=elsewhere, author=make_reader(), ip_hash="ip-1")  # another site: not counted
+    first = post(text, author=reader, ip_hash="ip-1")
+    post("Something else entirely.", author=make_reader(), ip_hash="ip-1")
+    again = post(text, author=reader, ip_hash="ip-2")
+    old = post(text, author=make_reader(), ip_hash="ip-3")
+    Comment.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    later = post(text, author=make_reader(), ip_hash="ip-1")
+
+    def signals(comment: Comment) -> tuple[int, int, int]:
+        s = comment.spam_signals or {}
+        return s["repeated"], s["recent_posts"], s["published_before"]
+
+    assert signals(first) == (0, 0, 0)
+    # The same text once before (its own author's); one earlier comment by the reader.
+    assert signals(again) == (1, 1, 1)
+    # Two copies within the hour (not the two-hour-old one); two comments from the same IP.
+    assert signals(later) == (2, 2, 0)
+
+
+def test_a_ban_by_email_matches_whatever_the_letter_case(
+    post: Post, moderator: Any, make_reader: Callable[[], Commenter]
+) -> None:
+    first = post(email="Troll@Example.org")
+    _ban(first, moderator, by_reader=False, by_email=True)
+    with pytest.raises(Forbidden):
+        post("New browser, same address.", author=make_reader(), email="troll@example.ORG")
+    assert post("Someone else.", author=make_reader(), email="fine@example.org").pk

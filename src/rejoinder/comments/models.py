@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from datetime import datetime, timedelta
 
@@ -79,6 +80,8 @@ class Comment(models.Model):
     # Wilson lower bound of up/down votes, kept with the tallies so "best" sorts by an index.
     score = models.FloatField(default=0.0)
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # A hash of the body, so finding the same text posted again is an index lookup.
+    body_digest = models.CharField(max_length=32, blank=True, editable=False)
     # Why moderation held or flagged it: [{"code": "links", "text": "Contains links"}, ...].
     moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
     spam_score = models.FloatField(null=True, blank=True, editable=False)
@@ -100,6 +103,9 @@ class Comment(models.Model):
             models.Index(fields=["root", "created_at"], name="comment_by_root"),
             models.Index(fields=["status", "created_at"], name="comment_by_status"),
             models.Index(fields=["author", "status"], name="comment_by_author_status"),
+            # What the spam filter counts at posting: the same text, and the same IP, lately.
+            models.Index(fields=["body_digest", "created_at"], name="comment_by_digest"),
+            models.Index(fields=["ip_hash", "created_at"], name="comment_by_ip"),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +131,11 @@ class Comment(models.Model):
         if not self.published_for_author:
             return False
         return now - self.created_at <= timedelta(minutes=window_minutes)
+
+
+def body_digest(body: str) -> str:
+    """Return the digest stored with a comment's body (equal bodies, equal digests)."""
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
 
 
 def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from rejoinder.comments.events import CommentHeld, CommentHidden, CommentPublished, emit
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
-from rejoinder.comments.models import Comment, Commenter, CommentStatus
+from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
 from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
 from rejoinder.pages.models import Page
@@ -186,6 +186,7 @@ def post_comment(
             depth=depth,
             body=body,
             body_html=body_html,
+            body_digest=body_digest(body),
             status=verdict.status,
             ip_hash=ip_hash,
             created_at=created_at or timezone.now(),
@@ -230,9 +231,10 @@ def edit_comment(
     body = clean_body(body)
     comment.body = body
     comment.body_html = render_markdown(body)
+    comment.body_digest = body_digest(body)
     comment.edited_at = now
     with transaction.atomic():
-        comment.save(update_fields=["body", "body_html", "edited_at"])
+        comment.save(update_fields=["body", "body_html", "body_digest", "edited_at"])
         comment.page.bump()
     return comment
 
@@ -248,9 +250,8 @@ def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment |
     with transaction.atomic():
         if comment.children.exists():
             comment.status = CommentStatus.REMOVED
-            comment.body = ""
-            comment.body_html = ""
-            comment.save(update_fields=["status", "body", "body_html"])
+            comment.body = comment.body_html = comment.body_digest = ""
+            comment.save(update_fields=["status", "body", "body_html", "body_digest"])
             result: Comment | None = comment
         else:
             comment.delete()

@@ -13,13 +13,9 @@ import contextlib
 import secrets
 import threading
 from dataclasses import asdict, fields
-from datetime import timedelta
 from typing import Any
 
-from django.db.models import F, Func, OuterRef, Q, Subquery
-from django.utils import timezone
-
-from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.models import Comment
 from rejoinder.comments.policy import Submission
 from rejoinder.moderation.models import SiteSpamModel, SpamLesson
 from rejoinder.moderation.spam import Signals, SpamModel, load_builtin
@@ -79,39 +75,10 @@ def signals_from_dict(data: dict[str, Any] | None) -> Signals | None:
     return Signals(**{k: v for k, v in data.items() if k in known})
 
 
-def recent_activity(submission: Submission) -> dict[str, Any]:
-    """Return the expressions that count, in one query, what the spam filter asks of history.
-
-    `velocity`: comments by this reader or IP on the site in the last hour; `repeated`: the
-    same body on the site in the last hour; `published_before`: the author's published
-    comments on the site.
-    """
-    since = timezone.now() - timedelta(hours=1)
-    author_id = submission.author.pk
-    site_comments = Comment.objects.filter(page__site_id=OuterRef("site_id")).order_by()
-    same_source = Q(ip_hash=submission.ip_hash) if submission.ip_hash else Q(pk__in=[])
-    if author_id is not None:
-        same_source |= Q(author_id=author_id)
-
-    def count(condition: Q) -> Subquery:
-        rows = site_comments.filter(condition).annotate(n=Func(F("pk"), function="COUNT"))
-        return Subquery(rows.values("n")[:1])
-
-    return {
-        "velocity": count(same_source & Q(created_at__gte=since)),
-        "repeated": count(Q(body=submission.body, created_at__gte=since)),
-        "published_before": count(
-            Q(author_id=author_id, status=CommentStatus.PUBLISHED)
-            if author_id is not None
-            else Q(pk__in=[])
-        ),
-    }
-
-
 def build_signals(
     submission: Submission, *, links: int, velocity: int, repeated: int, published_before: int
 ) -> Signals:
-    """Combine the submission's own evidence with the counts `recent_activity` found."""
+    """Combine the submission's own evidence with the counts the posting verdict read."""
     return Signals(
         links=links,
         repeated=repeated or 0,
