@@ -366,3 +366,13 @@ def test_a_ban_by_email_matches_whatever_the_letter_case(
     with pytest.raises(Forbidden):
         post("New browser, same address.", author=make_reader(), email="troll@example.ORG")
     assert post("Someone else.", author=make_reader(), email="fine@example.org").pk
+
+
+def test_counts_stop_where_the_filter_stops_telling_them_apart(
+    post: Post, make_reader: Callable[[], Commenter]
+) -> None:
+    for n in range(13):
+        post(f"Flood {n} from one address.", author=make_reader(), ip_hash="busy-ip")
+    last = post("Flood 13 from one address.", author=make_reader(), ip_hash="busy-ip")
+    assert last.spam_signals is not None
+    assert last.spam_signals["recent_posts"] == 11  # the classifier's top velocity bin is "> 10"
