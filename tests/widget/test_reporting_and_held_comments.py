@@ -243,3 +243,30 @@ def test_a_shadow_banned_readers_comment_looks_posted_to_them_alone(article: Art
     assert f'data-rj-reply="{later.pk}"' in mine
     assert f'data-rj-edit="{later.pk}"' in mine
     assert "Shadowed words." not in _box(other, article)
+
+
+def test_a_held_reply_shows_its_author_under_its_parent_and_nobody_else(
+    article: Article,
+) -> None:
+    someone, author, other = _browser(), _browser(), _browser()
+    _post(someone, article, "The parent comment.")
+    parent = Comment.objects.get()
+    _post(author, article, "Before the ban.")
+    Ban.objects.create(
+        site=article.page.site,
+        commenter=Comment.objects.get(body="Before the ban.").author,
+        shadow=True,
+    )
+
+    _post(author, article, "A shadowed reply.", parent=str(parent.pk))
+
+    reply = Comment.objects.get(body="A shadowed reply.")
+    assert (reply.parent_id, reply.shadowed) == (parent.pk, True)
+    mine = _box(author, article)
+    own_list = re.search(r'<ol class="rj-own">.*?</ol>', mine, re.S)
+    assert own_list is None or "A shadowed reply." not in own_list.group(0)
+    # Inside the parent's list item, after the parent's text.
+    parent_item = mine[mine.index(f'id="comment-{parent.pk}"') :]
+    assert parent_item.index("The parent comment.") < parent_item.index("A shadowed reply.")
+    assert mine.count("A shadowed reply.") == 1
+    assert "A shadowed reply." not in _box(other, article)

@@ -43,13 +43,35 @@ class ThreadWindow:
 
     def comments(self) -> list[Comment]:
         """Return every comment in the window, depth first."""
-        out: list[Comment] = []
+        return [node.comment for node in self.all_nodes()]
+
+    def all_nodes(self) -> list[ThreadNode]:
+        """Return every node in the window, depth first."""
+        out: list[ThreadNode] = []
         stack = list(reversed(self.nodes))
         while stack:
             node = stack.pop()
-            out.append(node.comment)
+            out.append(node)
             stack.extend(reversed(node.replies))
         return out
+
+    def place_own_replies(self, own: list[Comment]) -> list[Comment]:
+        """Put a reader's own not-yet-visible replies under their parents, for their eyes only.
+
+        A reply waiting for a moderator (or a shadow-banned author's) then sits where its
+        author left it. Returns the comments that found no parent in this window.
+        """
+        nodes = {node.comment.pk: node for node in self.all_nodes()}
+        unplaced: list[Comment] = []
+        for comment in sorted(own, key=lambda c: (c.created_at, c.pk)):
+            parent = nodes.get(comment.parent_id) if comment.parent_id else None
+            if parent is None:
+                unplaced.append(comment)
+                continue
+            node = ThreadNode(comment)
+            parent.replies.append(node)
+            nodes[comment.pk] = node
+        return unplaced
 
 
 def _visible(page: Page) -> QuerySet[Comment]:

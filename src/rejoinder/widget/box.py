@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from rejoinder.comments.identity import find_commenter
-from rejoinder.comments.models import Comment, Commenter
+from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.thread import (
     VISIBLE,
     ThreadNode,
@@ -169,9 +169,17 @@ def _fragment_url(page: Page, sort: CommentSort, cursor: str | None, filter: str
 
 
 def render_thread(
-    request: HttpRequest, page: Page, box: BoxRequest, reader: Commenter | None
+    request: HttpRequest,
+    page: Page,
+    box: BoxRequest,
+    reader: Commenter | None,
+    own_hidden: list[Comment] | None = None,
 ) -> SafeString:
-    """Return the thread's list markup for this request, from cache when it is reader-neutral."""
+    """Return the thread's list markup for this request, from cache when it is reader-neutral.
+
+    A reader's render places their own not-yet-visible replies (`own_hidden`, read here when
+    not given) under their parents in the window.
+    """
     key = (
         f"box:{page.pk}:{page.version}:{box.filter}:{box.sort.value}:{box.page_number}:"
         f"{box.reply_to}:{box.after}"
@@ -186,20 +194,33 @@ def render_thread(
             page_size=page.site.page_size,
             after=decode_cursor(box.after) if box.after else None,
         )
+        if reader is not None:
+            own = own_hidden if own_hidden is not None else own_hidden_comments(page, reader)
+            window.place_own_replies([c for c in own if c.parent_id is not None])
         html = render_to_string("widget/thread.html", _thread_context(window, reader, box))
         if reader is None:
             cache.set(key, html, FRAGMENT_CACHE_SECONDS)
     return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template output
 
 
-def render_own_comments(request: HttpRequest, page: Page, reader: Commenter | None) -> SafeString:
-    """Return the reader's own comments that nobody else sees yet, rendered for them alone.
+def render_own_comments(
+    request: HttpRequest, page: Page, reader: Commenter | None, own: list[Comment]
+) -> SafeString:
+    """Return the reader's own new comments that nobody else sees yet, rendered for them alone.
 
-    Held comments carry an "Awaiting moderation" note; a shadow-banned reader's look posted.
-    Never cached: the markup is one reader's own.
+    Top-level ones, and replies whose parent is not shown to others (the thread places the
+    rest under their parents). Held comments carry an "Awaiting moderation" note; a
+    shadow-banned reader's look posted. Never cached: the markup is one reader's own.
     """
-    comments = own_hidden_comments(page, reader)
-    if not comments or reader is None:
+    if reader is None or not own:
+        return mark_safe("")
+    shown_parents = set(
+        Comment.objects.filter(
+            pk__in=[c.parent_id for c in own if c.parent_id], status=CommentStatus.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    comments = [c for c in own if c.parent_id is None or c.parent_id not in shown_parents]
+    if not comments:
         return mark_safe("")
     context = {
         "own_comments": comments,
@@ -242,6 +263,7 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
     """Return the whole discussion box (rating, filter bar, form, thread) for a page."""
     box = BoxRequest.from_request(request, page)
     reader = find_commenter(reader_key(request))
+    own_hidden = own_hidden_comments(page, reader)
     quote, prompt = _form_quote(page, box)
     context = {
         "page": page,
@@ -254,8 +276,8 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "inline_link": page_link(page, sort=box.sort, page_number=1, filter=INLINE),
         "inline_count": inline_total(page),
         "my_stars": rating_by(reader, page),
-        "thread": render_thread(request, page, box, reader),
-        "own_comments": render_own_comments(request, page, reader)
+        "thread": render_thread(request, page, box, reader, own_hidden),
+        "own_comments": render_own_comments(request, page, reader, own_hidden)
         if box.page_number == 1 and box.after is None
         else "",
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
