@@ -33,8 +33,8 @@ def fast_counts(settings: Settings) -> None:
 
 @pytest.fixture
 def moderator(article: Article) -> Any:
-    """Return an account with the Moderator role for the article's site (staff, to sign in)."""
-    user = get_user_model().objects.create_user("editor", password=PASSWORD, is_staff=True)
+    """Return an account with the Moderator role for the article's site and no admin access."""
+    user = get_user_model().objects.create_user("editor", password=PASSWORD)  # no admin access
     ModeratorRole.objects.create(user=user, site=article.page.site, role="moderator")
     return user
 
@@ -65,12 +65,12 @@ def hold(article: Article, body: str, name: str = "Bruno") -> Comment:
 
 
 def sign_in(tab: Page, moderator: Any) -> None:
-    """Sign in through the admin's login form, coming from the moderation page."""
+    """Sign in through the moderators' sign-in page, coming from the moderation page."""
     tab.goto("/moderation/")
-    expect(tab).to_have_url(re.compile(r"/admin/login/\?next=/moderation/$"))
+    expect(tab).to_have_url(re.compile(r"/moderation/sign-in/\?next=/moderation/$"))
     tab.get_by_label("Username").fill(moderator.username)
     tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
+    tab.get_by_role("button", name="Sign in").click()
     expect(tab).to_have_url(re.compile(r"/moderation/\d+/queue/pending/$"))
     expect(tab.locator("body")).to_have_class(re.compile(r"\brj-mod-js\b"))
 
@@ -263,7 +263,7 @@ def test_without_js_actions_post_and_come_back_with_an_undo(
     nojs_tab.goto("/moderation/")
     nojs_tab.get_by_label("Username").fill(moderator.username)
     nojs_tab.get_by_label("Password").fill(PASSWORD)
-    nojs_tab.get_by_role("button", name="Log in").click()
+    nojs_tab.get_by_role("button", name="Sign in").click()
     expect(item_of(nojs_tab, held)).to_be_visible()
     expect(nojs_tab.get_by_role("button", name="Keyboard shortcuts")).to_be_hidden()
 

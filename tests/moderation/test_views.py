@@ -69,10 +69,12 @@ def _status(comment: Comment) -> str:
 def test_an_anonymous_visitor_is_sent_to_sign_in_and_back(client: Client, site: Site) -> None:
     response = client.get(_queue_url(site))
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next=/moderation/{site.pk}/queue/pending/"
+    assert response["Location"] == (
+        f"/moderation/sign-in/?next=/moderation/{site.pk}/queue/pending/"
+    )
     home = client.get("/moderation/")
     assert home.status_code == 302
-    assert home["Location"].startswith("/admin/login/?next=/moderation/")
+    assert home["Location"].startswith("/moderation/sign-in/?next=/moderation/")
 
 
 def test_an_account_without_the_role_gets_a_403_page_that_says_why(
@@ -512,3 +514,48 @@ def test_a_long_queue_pages_to_older_comments(
     assert rest.count('class="rj-mod-item"') == 1
     assert f'id="mod-item-{held[0].pk}"' in rest
     assert "Older comments" not in rest
+
+
+# Signing in
+
+
+def test_a_moderator_without_admin_access_signs_in_and_lands_on_the_queue(
+    site: Site, moderator: Any
+) -> None:
+    assert not moderator.is_staff
+    client = Client(enforce_csrf_checks=True)
+    next_url = _queue_url(site)
+    form = client.get(f"/moderation/sign-in/?next={next_url}")
+    token = _csrf(client, f"/moderation/sign-in/?next={next_url}")
+
+    wrong = client.post(
+        "/moderation/sign-in/",
+        {"csrfmiddlewaretoken": token, "username": "mod", "password": "nope", "next": next_url},
+    )
+    right = client.post(
+        "/moderation/sign-in/",
+        {"csrfmiddlewaretoken": token, "username": "mod", "password": "pw", "next": next_url},
+    )
+
+    assert form.status_code == 200
+    assert wrong.status_code == 200
+    assert "do not match an account" in wrong.content.decode()
+    assert (right.status_code, right["Location"]) == (302, next_url)
+    assert client.get(next_url).status_code == 200
+
+
+def test_signing_in_never_sends_a_moderator_off_site(moderator: Any) -> None:
+    client = Client()
+    response = client.post(
+        "/moderation/sign-in/",
+        {"username": "mod", "password": "pw", "next": "https://evil.example/steal"},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/moderation/")
+
+
+def test_signing_out_ends_the_session(mod_client: Client, site: Site) -> None:
+    token = _csrf(mod_client, _queue_url(site))
+    assert mod_client.post("/moderation/sign-out/").status_code == 403  # no CSRF token
+    response = mod_client.post("/moderation/sign-out/", {"csrfmiddlewaretoken": token})
+    assert (response.status_code, response["Location"]) == (302, "/moderation/sign-in/")
+    assert mod_client.get(_queue_url(site)).status_code == 302

@@ -199,7 +199,8 @@ CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env("TRUSTED_PROXIES") else None
 
-LOGIN_URL = "/admin/login/"
+# Moderators sign in on the moderation app's own page (the admin's requires staff status).
+LOGIN_URL = "moderation:sign_in"
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ from rejoinder.moderation import views
 app_name = "moderation"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sign-in/", views.SignIn.as_view(), name="sign_in"),
+    path("sign-out/", views.SignOut.as_view(), name="sign_out"),
     path("<int:site_id>/queue/<str:name>/", views.queue, name="queue"),
     path("<int:site_id>/counts", views.counts, name="counts"),
     path("<int:site_id>/act", views.act, name="act"),

@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -96,6 +96,24 @@ class BanForm(forms.Form):
     by_ip = forms.BooleanField(required=False)
     shadow = forms.BooleanField(required=False)
     reason = forms.CharField(required=False, max_length=300)
+
+
+class SignIn(LoginView):
+    """The moderators' own sign-in page: a Moderator role needs no access to the admin."""
+
+    template_name = "moderation/sign_in.html"
+    redirect_authenticated_user = True
+    next_page = "moderation:home"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # LoginView names the request's host "site"; our templates mean a Rejoinder Site.
+        context.pop("site", None)
+        return context
+
+
+class SignOut(LogoutView):
+    next_page = "moderation:sign_in"
 
 
 def _poll_seconds() -> int:
