@@ -559,3 +559,19 @@ def test_signing_out_ends_the_session(mod_client: Client, site: Site) -> None:
     response = mod_client.post("/moderation/sign-out/", {"csrfmiddlewaretoken": token})
     assert (response.status_code, response["Location"]) == (302, "/moderation/sign-in/")
     assert mod_client.get(_queue_url(site)).status_code == 302
+
+
+def test_guessing_passwords_is_slowed_down_per_account(moderator: Any, settings: Any) -> None:
+    settings.REJOINDER = {**settings.REJOINDER, "RATE_SIGN_IN": "2/900"}
+    client = Client()
+    attempts = [
+        client.post("/moderation/sign-in/", {"username": "MOD", "password": guess})
+        for guess in ("a", "b")
+    ]
+    blocked = client.post("/moderation/sign-in/", {"username": "mod", "password": "pw"})
+
+    assert [a.status_code for a in attempts] == [200, 200]
+    assert blocked.status_code == 429
+    assert int(blocked["Retry-After"]) > 0
+    assert "too often" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session

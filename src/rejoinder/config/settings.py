@@ -224,6 +224,8 @@ REJOINDER: dict[str, Any] = {
     "RATE_SUBSCRIBE_IP": _env("RATE_SUBSCRIBE_IP", "30/3600"),
     "RATE_FLAG": _env("RATE_FLAG", "10/3600"),
     "RATE_FLAG_IP": _env("RATE_FLAG_IP", "30/3600"),
+    "RATE_SIGN_IN": _env("RATE_SIGN_IN", "10/900"),
+    "RATE_SIGN_IN_IP": _env("RATE_SIGN_IN_IP", "30/900"),
     "RATE_LIMITS_ENABLED": _env_bool("RATE_LIMITS", True),
     # At most one moderator alert mail of each kind (queue size, flag) per site in this window.
     "MODERATION_ALERT_WINDOW_SECONDS": _env_int("MODERATION_ALERT_WINDOW_SECONDS", 3600),

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rejoinder.comments.models import Comment
 from rejoinder.config.middleware import problem
-from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
+from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
 from rejoinder.moderation.actions import (
     audit_log,
     ban_commenter,
@@ -41,8 +41,10 @@ from rejoinder.moderation.actions import (
 )
 from rejoinder.moderation.models import AuditEntry, Ban
 from rejoinder.moderation.queues import QUEUES, queue_counts, read_queue
+from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.roles import is_moderator, moderated_sites
 from rejoinder.pages.models import Site
+from rejoinder.request_identity import ip_hash
 from rejoinder.widget.responses import wants_fragment
 
 QUEUE_LABELS = {
@@ -104,6 +106,17 @@ class SignIn(LoginView):
     template_name = "moderation/sign_in.html"
     redirect_authenticated_user = True
     next_page = "moderation:home"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        username = request.POST.get("username", "")[:150].lower()
+        try:
+            enforce_rate_limit("sign_in", reader_key=f"user:{username}", ip_hash=ip_hash(request))
+        except RateLimited as refused:
+            context = self.get_context_data(form=self.get_form(), refused=refused.message)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
