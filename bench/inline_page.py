@@ -12,9 +12,7 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
@@ -39,6 +37,8 @@ os.environ.update(env)
 os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"
 
 import django  # noqa: E402
+
+from local_server import latency_ms, served, wrk  # noqa: E402
 
 django.setup()
 from django.core.management import call_command  # noqa: E402
@@ -96,51 +96,23 @@ connections.close_all()
 
 
 def p99(path: str) -> float:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{args.conns}",
-            f"-d{args.duration}s",
-            "--latency",
-            f"http://127.0.0.1:{PORT}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    value = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    assert value, out
-    assert "Non-2xx" not in out, out
-    return float(value.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[value.group(2)]
+    report = wrk(f"http://127.0.0.1:{PORT}{path}", conns=args.conns, duration=args.duration)
+    assert "Non-2xx" not in report, report
+    return latency_ms(report, "99")
 
 
-server = subprocess.Popen(
-    [str(ROOT / ".venv/bin/rejoinder"), "serve", "--no-worker", "--bind", f"127.0.0.1:{PORT}"],
-    env=env,
-    stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL,
-    start_new_session=True,
-)
+paths = {
+    name: article.get_absolute_url() for name, article in (("inline", inline), ("plain", plain))
+}
 try:
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/counts?uri=/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    paths = {
-        name: article.get_absolute_url() for name, article in (("inline", inline), ("plain", plain))
-    }
-    for name, path in paths.items():  # warm the caches, as a live site's are
-        html = urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30).read()
-        # The inline copy must really carry its highlights, or the comparison means nothing.
-        assert (b"data-rj-passage" in html) == (name == "inline"), name
-    plain_p99 = p99(paths["plain"])
-    inline_p99 = p99(paths["inline"])
+    with served(PORT, env):
+        for name, path in paths.items():  # warm the caches, as a live site's are
+            html = urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=30).read()
+            # The inline copy must really carry its highlights, or the comparison means nothing.
+            assert (b"data-rj-passage" in html) == (name == "inline"), name
+        plain_p99 = p99(paths["plain"])
+        inline_p99 = p99(paths["inline"])
 finally:
-    os.killpg(server.pid, 15)
-    server.wait(30)
     shutil.rmtree(data, ignore_errors=True)
 print(
     f"article page p99, {args.comments} comments, wrk -c{args.conns} -d{args.duration}s: "

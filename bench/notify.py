@@ -11,10 +11,8 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +32,8 @@ os.environ.update(env)
 os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"
 
 import django  # noqa: E402
+
+from local_server import latency_ms, served, wrk  # noqa: E402
 
 django.setup()
 from aiosmtpd.controller import Controller  # noqa: E402
@@ -80,57 +80,25 @@ end
 def load(uri: str) -> dict:
     script = data / "post.lua"
     script.write_text(LUA % uri)
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{args.conns}",
-            f"-d{args.duration}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{PORT}/api/v1/comments",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-
-    def ms(label: str) -> float:
-        value = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
-        assert value, out
-        factor = {"us": 0.001, "ms": 1, "s": 1000}[value.group(2)]
-        return round(float(value.group(1)) * factor, 1)
-
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    report = wrk(
+        f"http://127.0.0.1:{PORT}/api/v1/comments",
+        conns=args.conns,
+        duration=args.duration,
+        script=script,
+    )
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
     return {
-        "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50_ms": ms("50"),
-        "p99_ms": ms("99"),
+        "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1)),
+        "p50_ms": round(latency_ms(report, "50"), 1),
+        "p99_ms": round(latency_ms(report, "99"), 1),
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
     }
 
 
-server = subprocess.Popen(
-    [str(ROOT / ".venv/bin/rejoinder"), "serve", "--no-worker", "--bind", f"127.0.0.1:{PORT}"],
-    env=env,
-    stdout=subprocess.DEVNULL,
-    stderr=subprocess.DEVNULL,
-    start_new_session=True,
-)
-try:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/v1/counts?uri=/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
+with served(PORT, env):
     results = {"subscribers": args.subscribers, "conns": args.conns, "duration_s": args.duration}
     results["post_0_subscribers"] = load(quiet.uri)
     results["post_with_subscribers"] = load(busy.uri)
-finally:
-    os.killpg(server.pid, 15)
-    server.wait(30)
 
 
 class Sink:

@@ -1,0 +1,52 @@
+"""What the in-project benchmarks share: a `rejoinder serve` on loopback, and wrk against it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
+    """Run `rejoinder serve --no-worker` on 127.0.0.1:port until the block ends."""
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/rejoinder"), "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/counts?uri=/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(30)
+
+
+def wrk(url: str, *, conns: int, duration: int, script: Path | None = None) -> str:
+    """Load `url` with wrk (2 threads, latency percentiles on) and return its report."""
+    command = ["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    return subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+
+
+def latency_ms(report: str, percent: str) -> float:
+    """Return one latency percentile ("50", "99") of a wrk report, in milliseconds."""
+    value = re.search(rf"{percent}%\s+([\d.]+)(us|ms|s)", report)
+    assert value, report
+    return float(value.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[value.group(2)]
