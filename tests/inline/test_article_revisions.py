@@ -8,12 +8,16 @@ from collections.abc import Callable
 from tests.inline.conftest import edit_article
 from tests.inline.corpus import BUDGET, drop_paragraph, edit
 
-from rejoinder.comments.models import Comment
+from rejoinder.comments.models import Comment, Commenter
+from rejoinder.inline.anchoring import MAX_QUOTE_CHARS
 from rejoinder.inline.models import Anchor, ArticleRevision, FoundBy, Prompt
+from rejoinder.inline.posting import post_inline_comment
+from rejoinder.inline.rendering import quote_paragraph
 from rejoinder.inline.revisions import page_text, pin_prompt, record_revision
 from rejoinder.inline.text import extract_text
 from rejoinder.pages.lookup import default_site, ensure_page
 from rejoinder.pages.models import Article
+from rejoinder.pages.publishing import save_article
 
 PASSAGE = "operate on last year's spending plan"
 
@@ -207,3 +211,32 @@ def test_an_edit_bumps_the_page_version_once_per_save(article: Article) -> None:
 def test_record_revision_without_a_change_returns_none(article: Article) -> None:
     article.refresh_from_db()
     assert record_revision(article) is None
+
+
+def test_a_paragraph_longer_than_a_quote_is_pinned_and_answered_by_its_opening_words(
+    make_reader: Callable[[], Commenter],
+) -> None:
+    long = " ".join(f"Sentence {n} of a very long council statement." for n in range(70))
+    assert len(long) > MAX_QUOTE_CHARS
+    article = save_article(
+        Article(slug="long", headline="Long", body=f"Intro.\n\n{long}", author_name="R.")
+    )
+    text = extract_text(article.body_html)
+    prompt = Prompt(page=article.page, question="Too long?")
+    pin_prompt(prompt, text, text.blocks[1])
+    prompt.save()
+
+    edit_article(article, f"Intro.\n\nA new line.\n\n{long}")  # re-anchoring must not fail the save
+
+    prompt.refresh_from_db()
+    assert not prompt.is_orphaned
+    assert prompt.block_index == 2
+    assert len(prompt.exact) <= MAX_QUOTE_CHARS
+    assert long.startswith(prompt.exact)
+    answer = post_inline_comment(
+        page=article.page, author=make_reader(), name="Ana", body="Yes.", prompt_id=prompt.pk
+    )
+    assert answer.anchor.exact == prompt.exact
+    quoted = quote_paragraph(article, 2)
+    assert quoted is not None
+    assert (quoted.exact, quoted.start) == (prompt.exact, prompt.start)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rejoinder.inline import anchoring
 from rejoinder.inline.models import ArticleRevision, FoundBy, Prompt
-from rejoinder.inline.revisions import pin_prompt
+from rejoinder.inline.revisions import pin_prompt, place_prompt
 from rejoinder.inline.text import ArticleText, extract_text
 from rejoinder.pages.admin import ArticleAdmin
 from rejoinder.pages.models import Article, Page
@@ -109,20 +109,18 @@ def _pin_to_offered(prompt: Prompt, formset: _PageFormSet, index: int) -> None:
     offered = formset.offered
     block = offered.blocks[index]
     current = extract_text(formset.article.body_html) if formset.article else offered
-    if current.text != offered.text:
-        placement = anchoring.reanchor(
-            anchoring.make_anchor(offered.text, block.start, block.end), current.text
+    if current.text == offered.text:
+        pin_prompt(prompt, current, block)
+    else:
+        chosen = anchoring.quotable_span(offered.text, block.start, block.end)
+        place_prompt(
+            prompt,
+            anchoring.reanchor(anchoring.make_anchor(offered.text, *chosen), current.text),
+            current,
         )
-        found = (
-            current.block_at(placement.position.start) if placement.position is not None else None
-        )
-        if found is None:
-            prompt.start = prompt.end = prompt.block_index = None
-            prompt.exact = offered.text[block.start : block.end]
-            prompt.status = FoundBy.ORPHANED
+        if prompt.is_orphaned:
+            prompt.exact = offered.text[slice(*chosen)]
             return
-        block = found
-    pin_prompt(prompt, current, block)
     prompt.status = FoundBy.CREATED
 
 

@@ -154,6 +154,19 @@ class Placement:
 ORPHANED = Placement(position=None, method="orphaned", score=0.0)
 
 
+def quotable_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Clip text[start:end] to what can be quoted: at most MAX_QUOTE_CHARS characters.
+
+    A whole paragraph (an author's question, "comment on this paragraph") can be longer than
+    a quote may be; its opening words then stand for it, cut at a word break when there is one.
+    """
+    if end - start <= MAX_QUOTE_CHARS:
+        return start, end
+    cut = start + MAX_QUOTE_CHARS
+    space = text.rfind(" ", start + 1, cut + 1)
+    return start, (space if space > start else cut)
+
+
 def make_anchor(text: str, start: int, end: int, *, context: int = DEFAULT_CONTEXT_CHARS) -> Anchor:
     """Describe the selection text[start:end] by its quote, context and position.
 

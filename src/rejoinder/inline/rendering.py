@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
-from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
+from rejoinder.inline.anchoring import make_anchor, quotable_span
 from rejoinder.inline.reading import PromptView, passages, prompts_for
 from rejoinder.inline.text import BLOCK_TAGS, Span, annotate, extract_text
 from rejoinder.pages.models import Article, Page
@@ -54,13 +54,14 @@ def quote_paragraph(article: Article, index: int) -> QuotedParagraph | None:
     block = text.blocks[index]
     if block.end <= block.start or not text.text[block.start : block.end].strip():
         return None
+    made = make_anchor(text.text, *quotable_span(text.text, block.start, block.end))
     return QuotedParagraph(
         index=index,
-        exact=text.text[block.start : block.end],
-        prefix=text.text[max(0, block.start - DEFAULT_CONTEXT_CHARS) : block.start],
-        suffix=text.text[block.end : block.end + DEFAULT_CONTEXT_CHARS],
-        start=block.start,
-        end=block.end,
+        exact=made.quote.exact,
+        prefix=made.quote.prefix,
+        suffix=made.quote.suffix,
+        start=made.position.start,
+        end=made.position.end,
     )
 
 

@@ -95,7 +95,7 @@ def _reanchor_page(
         batch_size=500,
     )
     for prompt, placement in zip(prompts, placements[len(anchors) :], strict=True):
-        _place_prompt(prompt, placement, article_text)
+        place_prompt(prompt, placement, article_text)
     Prompt.objects.bulk_update(
         prompts,
         ["exact", "prefix", "suffix", "start", "end", "block_index", "status"],
@@ -124,9 +124,7 @@ def _as_placed(anchor: Anchor, previous: ArticleRevision) -> anchoring.Anchor:
     )
 
 
-def _place_prompt(
-    prompt: Prompt, placement: anchoring.Placement, article_text: ArticleText
-) -> None:
+def place_prompt(prompt: Prompt, placement: anchoring.Placement, article_text: ArticleText) -> None:
     """Pin the prompt to the whole paragraph its old paragraph was found in."""
     position = placement.position
     block = article_text.block_at(position.start) if position is not None else None
@@ -140,7 +138,8 @@ def _place_prompt(
 
 def pin_prompt(prompt: Prompt, article_text: ArticleText, block: Block) -> None:
     """Point the prompt's anchor fields at a block of the text (the prompt is not saved)."""
-    made = anchoring.make_anchor(article_text.text, block.start, block.end)
+    start, end = anchoring.quotable_span(article_text.text, block.start, block.end)
+    made = anchoring.make_anchor(article_text.text, start, end)
     prompt.exact = made.quote.exact
     prompt.prefix, prompt.suffix = made.quote.prefix, made.quote.suffix
-    prompt.start, prompt.end, prompt.block_index = block.start, block.end, block.index
+    prompt.start, prompt.end, prompt.block_index = start, end, block.index

@@ -135,6 +135,17 @@ function selectorOf(model, start, end) {
   };
 }
 
+// A paragraph longer than a quote may be stands for itself by its opening words, cut at a
+// word break, as the server's anchoring.quotable_span does (lengths in code points).
+function quotableEnd(model, start, end) {
+  const maxQuote = Number(document.querySelector("[data-rj-max-quote]")?.dataset.rjMaxQuote || 2000);
+  const chars = Array.from(model.text.slice(start, end));
+  if (chars.length <= maxQuote) return end;
+  const head = chars.slice(0, maxQuote + 1).join("");
+  const space = head.lastIndexOf(" ");
+  return start + (space > 0 ? space : chars.slice(0, maxQuote).join("").length);
+}
+
 // ---- The comment form ---------------------------------------------------------------------
 
 function fields(form) {
@@ -397,7 +408,7 @@ function init(body) {
       event.preventDefault();
       const model = textModel(body);
       const range = model.blocks.get(paragraph.dataset.rjPara);
-      const selector = range ? selectorOf(model, range[0], range[1]) : null;
+      const selector = range ? selectorOf(model, range[0], quotableEnd(model, range[0], range[1])) : null;
       if (selector) openForm(selector, null, paragraph);
       return;
     }
