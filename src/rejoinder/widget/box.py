@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -22,8 +23,6 @@ from django.utils.safestring import SafeString, mark_safe
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.thread import (
-    VISIBLE,
-    ThreadNode,
     ThreadWindow,
     decode_cursor,
     own_hidden_comments,
@@ -299,22 +298,20 @@ def render_passage_panel(
     found = next((p for p in passages(page) if (p.start, p.end) == (start, end)), None)
     if found is None:
         return None
-    visible = Comment.objects.filter(page=page, status__in=VISIBLE).defer("body", "ip_hash")
-    roots = list(visible.filter(pk__in=found.comment_ids).order_by("created_at", "id"))
-    nodes = {c.pk: ThreadNode(c) for c in roots}
-    for reply in visible.filter(root_id__in=list(nodes), depth__gt=0).order_by("created_at", "id"):
-        parent = nodes.get(reply.parent_id)  # type: ignore[arg-type]
-        if parent is not None:
-            nodes[reply.pk] = ThreadNode(reply)
-            parent.replies.append(nodes[reply.pk])
+    window = read_thread(
+        page=page,
+        sort=CommentSort.OLDEST,
+        page_size=None,
+        top_level=Q(pk__in=found.comment_ids),
+    )
     text = page_text(page) or ""
     reader = find_commenter(reader_key(request))
-    comments = list(nodes.values())
+    comments = window.comments()
     context = {
         "page": page,
         "site": page.site,
-        "nodes": [nodes[c.pk] for c in roots],
-        "count": len(roots),
+        "nodes": window.nodes,
+        "count": len(window.nodes),
         "quote": text[start:end],
         "selector": {
             "exact": text[start:end],
@@ -324,12 +321,12 @@ def render_passage_panel(
             "end": end,
         },
         "reader_id": reader.pk if reader else None,
-        "my_votes": votes_by(reader, [n.comment.pk for n in comments]) if reader else {},
+        "my_votes": votes_by(reader, [c.pk for c in comments]) if reader else {},
         "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
         "is_new": page.is_open,
         "reply_base": reply_base(page),
         "csrf_token_value": get_token(request),
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
-        **quote_context(page, [n.comment for n in comments]),
+        **quote_context(page, comments),
     }
     return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output
