@@ -29,7 +29,8 @@ from rejoinder.moderation.models import (
     settings_for,
 )
 from rejoinder.moderation.ratelimit import enforce_rate_limit
-from rejoinder.moderation.rules import count_links, find_phrase
+from rejoinder.moderation.rules import find_phrase
+from rejoinder.moderation.spam.features import read_text
 from rejoinder.pages.models import Page
 
 
@@ -187,7 +188,8 @@ class SitePolicy:
                 % {"word": banned},
                 field="body",
             )
-        links = count_links(body)
+        reading = read_text(body)  # once: the link rule and the spam filter both use it
+        links = reading.links
         if links > rules.max_links:
             raise InvalidInput(
                 _("Your comment has %(n)d links; this site allows %(max)d at most.")
@@ -202,7 +204,9 @@ class SitePolicy:
             repeated=context.repeated,
             published_before=context.published_before,
         )
-        score = site_model(page.site_id, revision=context.spam_revision).score(body, signals)
+        score = site_model(page.site_id, revision=context.spam_revision).score_reading(
+            reading, signals
+        )
         suspected = score >= rules.spam_threshold
         if suspected and rules.spam_action == SpamAction.REJECT and not ban:
             raise Forbidden(

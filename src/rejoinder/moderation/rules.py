@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rejoinder.moderation.spam.features import plain_words, read_text
+from rejoinder.moderation.spam.features import plain_words
 
 
 def _word_pattern(word: str) -> str:
@@ -39,8 +39,3 @@ def find_phrase(text: str, phrases: Sequence[str]) -> str | None:
         if pattern.search(reading):
             return phrase
     return None
-
-
-def count_links(text: str) -> int:
-    """Return how many links (web addresses, bare domains, email addresses) the text holds."""
-    return read_text(text).links

@@ -28,7 +28,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rejoinder.moderation.spam.features import read_text
+from rejoinder.moderation.spam.features import TextReading, read_text
 
 FORMAT = "rejoinder-spam/1"
 
@@ -158,8 +158,13 @@ class SpamModel:
     def score(self, text: str, signals: Signals | None = None) -> float:
         """Return the probability, in [0, 1], that the comment is spam."""
         signals = signals or Signals()
-        tokens = read_text(text, links=signals.links).tokens
-        return _sigmoid(self._text_log_odds(tokens) + sum(self._context_log_odds(signals).values()))
+        return self.score_reading(read_text(text, links=signals.links), signals)
+
+    def score_reading(self, reading: TextReading, signals: Signals) -> float:
+        """Score a text already read (`read_text`) whose link count `signals.links` repeats."""
+        return _sigmoid(
+            self._text_log_odds(reading.tokens) + sum(self._context_log_odds(signals).values())
+        )
 
     def explain(self, text: str, signals: Signals | None = None, *, top: int = 5) -> Explanation:
         """Return the score with the evidence for it, for a moderator's "why is this here"."""
