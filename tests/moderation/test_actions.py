@@ -380,3 +380,18 @@ def test_a_deleted_comment_cannot_be_restored(
     delete_comment(comment_id=mine.pk, requester=reader)
     with pytest.raises(Conflict):
         moderate(comment_ids=[mine.pk], action="restore", moderator=moderator)
+
+
+def test_a_moderator_with_an_unusable_address_does_not_stop_readers_posting(
+    post: Post, rules: SiteModeration, moderator: Any, django_user_model: Any
+) -> None:
+    rules.mode = "pre"
+    rules.alert_queue_size = 1
+    rules.save()
+    broken = django_user_model.objects.create_user("typo", "typo@example.org\r\nBcc: x@y.z", "pw")
+    ModeratorRole.objects.create(user=broken, site=rules.site, role="moderator")
+
+    held = post("Held, and the queue is long enough to alert.")
+
+    assert held.status == "pending"
+    assert [m.to_address for m in OutboxMail.objects.all()] == ["mod@example.org"]

@@ -8,26 +8,27 @@ quoted as text, never as HTML.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.events import CommentHeld
 from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.errors import InvalidInput
 from rejoinder.moderation.models import Flag, settings_for
+from rejoinder.moderation.roles import moderators_of
 from rejoinder.outbox.mailing import enqueue_mail
 from rejoinder.pages.models import Page, Site
+
+logger = logging.getLogger(__name__)
 
 
 def moderator_addresses(site: Site) -> list[str]:
     """Return the email addresses of the site's moderators and of the superusers."""
-    users = get_user_model().objects.filter(
-        Q(moderator_roles__site=site) | Q(is_superuser=True), is_active=True
-    )
-    return sorted({u.email.strip().lower() for u in users if u.email.strip()})
+    emails = moderators_of(site).values_list("email", flat=True)
+    return sorted({e.strip().lower() for e in emails if e.strip()})
 
 
 def _excerpt(text: str, limit: int = 300) -> str:
@@ -46,13 +47,18 @@ def send_alert(site: Site, *, kind: str, subject: str, text: str) -> int:
     queued = 0
     for address in moderator_addresses(site):
         tag = hashlib.sha256(address.encode()).hexdigest()[:12]
-        mail = enqueue_mail(
-            to=address,
-            subject=subject,
-            text=text,
-            kind="moderation-alert",
-            dedupe_key=f"modalert:{site.pk}:{kind}:{window}:{tag}",
-        )
+        try:
+            mail = enqueue_mail(
+                to=address,
+                subject=subject,
+                text=text,
+                kind="moderation-alert",
+                dedupe_key=f"modalert:{site.pk}:{kind}:{window}:{tag}",
+            )
+        except InvalidInput:
+            # One account's unusable address must not refuse a reader's post or flag.
+            logger.warning("moderation alert: skipped an invalid address on site %s", site.pk)
+            continue
         queued += mail is not None
     return queued
 
@@ -63,17 +69,22 @@ def alert_on_held(event: CommentHeld) -> None:
     rules = settings_for(page.site)
     if not rules.alert_queue_size:
         return
-    waiting = Comment.objects.filter(
-        page__site=page.site, status=CommentStatus.PENDING, shadowed=False
-    ).count()
+    # Runs inside the posting transaction: count no further than the alert size.
+    waiting = (
+        Comment.objects.filter(page__site=page.site, status=CommentStatus.PENDING, shadowed=False)
+        .values("pk")[: rules.alert_queue_size]
+        .count()
+    )
     if waiting < rules.alert_queue_size:
         return
     send_alert(
         page.site,
         kind="queue",
-        subject=_("%(n)d comments wait for moderation on %(site)s")
+        subject=_("%(n)d or more comments wait for moderation on %(site)s")
         % {"n": waiting, "site": page.site.name},
-        text=_("%(n)d comments on %(site)s are waiting for a moderator.\n\nReview them: %(url)s\n")
+        text=_(
+            "%(n)d or more comments on %(site)s are waiting for a moderator.\n\nReview them: %(url)s\n"
+        )
         % {"n": waiting, "site": page.site.name, "url": _queue_url()},
     )
 

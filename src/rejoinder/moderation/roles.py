@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from rejoinder.errors import Forbidden
@@ -39,6 +40,15 @@ def moderated_sites(user: Any) -> list[Site]:
     """Return the sites the account may moderate, by name."""
     sites = moderated_site_ids(user)
     return list((Site.objects.all() if sites is None else sites).order_by("name", "pk"))
+
+
+def moderators_of(site: Site) -> QuerySet[Any]:
+    """Return the active accounts that may moderate the site: its moderators and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(moderator_roles__site=site) | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
 
 
 def require_moderator(user: Any, site: Site | int) -> None:
