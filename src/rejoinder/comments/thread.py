@@ -55,23 +55,18 @@ class ThreadWindow:
             stack.extend(reversed(node.replies))
         return out
 
-    def place_own_replies(self, own: list[Comment]) -> list[Comment]:
+    def place_own_replies(self, own: list[Comment]) -> None:
         """Put a reader's own not-yet-visible replies under their parents, for their eyes only.
 
         A reply waiting for a moderator (or a shadow-banned author's) then sits where its
-        author left it. Returns the comments that found no parent in this window.
+        author left it; one whose parent is not in this window is left out here.
         """
         nodes = {node.comment.pk: node for node in self.all_nodes()}
-        unplaced: list[Comment] = []
         for comment in sorted(own, key=lambda c: (c.created_at, c.pk)):
             parent = nodes.get(comment.parent_id) if comment.parent_id else None
-            if parent is None:
-                unplaced.append(comment)
-                continue
-            node = ThreadNode(comment)
-            parent.replies.append(node)
-            nodes[comment.pk] = node
-        return unplaced
+            if parent is not None:
+                nodes[comment.pk] = ThreadNode(comment)
+                parent.replies.append(nodes[comment.pk])
 
 
 def _visible(page: Page) -> QuerySet[Comment]:

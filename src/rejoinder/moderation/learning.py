@@ -89,12 +89,6 @@ def build_signals(
     )
 
 
-def lesson_of(comment: Comment) -> str:
-    """Return what the site's model holds about the comment: "spam", "ham" or ""."""
-    lesson = SpamLesson.objects.filter(comment=comment).values_list("is_spam", flat=True).first()
-    return NONE if lesson is None else SPAM if lesson else HAM
-
-
 def teach(comment: Comment, site: Site | int, label: str) -> str:
     """Make the site's model hold `label` ("spam", "ham" or "" to forget) about the comment.
 

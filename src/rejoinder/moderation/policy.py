@@ -153,12 +153,6 @@ def _context(submission: Submission) -> _Context:
     )
 
 
-def page_mode(page: Page) -> str:
-    """Return the page's moderation mode: its own override, else its site's."""
-    override = PageModeration.objects.filter(page=page).values_list("mode", flat=True).first()
-    return override or settings_for(page.site).mode
-
-
 def _ban_message(ban: Ban) -> str:
     if ban.until is None:
         return _("You can no longer comment on this site.")

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,24 +91,10 @@ def queue_counts(site: Site) -> dict[str, int]:
     }
 
 
-@cache
-def _anchor_relation() -> tuple[str, ...]:
-    """Name the comment's anchor relation when the inline app provides one."""
-    name = "anchor"  # arrives with the inline app's Anchor model; absent before it
-    try:
-        Comment._meta.get_field(name)
-    except FieldDoesNotExist:
-        return ()
-    return (name,)
-
-
 def quote_of(comment: Comment) -> str:
     """Return the passage an inline comment is about, or "" for ordinary comments."""
-    try:
-        anchor = getattr(comment, "anchor", None)
-    except Exception:
-        return ""
-    return str(getattr(anchor, "exact", "") or "") if anchor is not None else ""
+    anchor = getattr(comment, "anchor", None)  # the inline app's Anchor, when there is one
+    return anchor.exact if anchor is not None else ""
 
 
 def read_queue(
@@ -122,7 +106,7 @@ def read_queue(
     the reader of the queue moderates `site`.
     """
     limit = max(1, min(limit, 200))
-    comments = _queue(site, name).select_related("page", "parent", "author", *_anchor_relation())
+    comments = _queue(site, name).select_related("page", "parent", "author", "anchor")
     if before_id is not None:
         comments = comments.filter(pk__lt=before_id)
     rows = list(comments.order_by("-pk")[:limit])
