@@ -45,7 +45,7 @@ from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.roles import is_moderator, moderated_sites
 from rejoinder.pages.models import Site
 from rejoinder.request_identity import ip_hash
-from rejoinder.widget.responses import wants_fragment
+from rejoinder.widget.responses import refuse, wants_fragment
 
 QUEUE_LABELS = {
     "pending": gettext_lazy("Pending"),
@@ -203,14 +203,8 @@ def _site_comments(site: Site, ids: list[int]) -> None:
 
 
 def _refuse(request: HttpRequest, site: Site, exc: RejoinderError) -> HttpResponse:
-    if wants_fragment(request):
-        return problem(exc.status, exc.title, exc.message, field=exc.field)
-    return render(
-        request,
-        "moderation/message.html",
-        {"site": site, "error": exc.message, "back": _next_url(request, site)},
-        status=exc.status,
-    )
+    context = {"site": site, "back": _next_url(request, site)}
+    return refuse(request, exc, "moderation/message.html", context)
 
 
 def _done(
@@ -349,10 +343,7 @@ def ban(request: HttpRequest, site: Site, comment_id: int) -> HttpResponse:
             reason=data["reason"],
         )
     except RejoinderError as exc:
-        if wants_fragment(request):
-            return _refuse(request, site, exc)
-        context["error"] = exc.message
-        return render(request, "moderation/ban.html", context, status=exc.status)
+        return refuse(request, exc, "moderation/ban.html", context)
     what = _("Shadow-banned %(name)s") if made.shadow else _("Banned %(name)s")
     until = (
         _("until %(date)s") % {"date": timezone.localtime(made.until).strftime("%Y-%m-%d %H:%M")}
