@@ -149,7 +149,7 @@ class PageModeration(models.Model):
 
 
 class FlagReason(models.TextChoices):
-    SPAM = "spam", _("Spam")
+    SPAM = "spam", _("Spam or advertising")
     ABUSE = "abuse", _("Abusive or hateful")
     OFF_TOPIC = "off-topic", _("Off-topic")
     OTHER = "other", _("Something else")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS, MAX_QUOTE_CHARS
+from rejoinder.moderation.models import FlagReason
 
 # A browser's context may differ from ours in whitespace; anything far beyond our own length is
 # not a selection made on the page.
@@ -70,11 +71,6 @@ class RatingForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why should a moderator look at it?"),
-        choices=[
-            ("spam", _("Spam or advertising")),
-            ("abuse", _("Abusive or hateful")),
-            ("off-topic", _("Off-topic")),
-            ("other", _("Something else")),
-        ],
+        choices=FlagReason.choices,
     )
     note = forms.CharField(label=_("Anything to add? (optional)"), required=False, max_length=500)
