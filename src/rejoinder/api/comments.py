@@ -22,6 +22,7 @@ from rejoinder.api.schemas import (
 )
 from rejoinder.api.serialize import comment_dict, thread_dict
 from rejoinder.comments.identity import commenter_for, find_commenter
+from rejoinder.comments.models import Comment
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
 from rejoinder.comments.thread import (
     ThreadWindow,
@@ -114,7 +115,7 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
         window = read()
         votes = votes_by(commenter, [c.pk for c in window.comments()])
         own = own_hidden_comments(page, commenter) if q.page == 1 and after is None else []
-        anchors = _anchors(window) | anchors_for([c.pk for c in own if c.depth == 0])
+        anchors = _anchors(window, also=own)
         data = thread_dict(
             window, reader_id=commenter.pk, my_votes=votes, anchors=anchors, own_hidden=own
         )
@@ -124,9 +125,10 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     )
 
 
-def _anchors(window: ThreadWindow) -> dict[int, Any]:
+def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[int, Any]:
     """Return the passages of the window's top-level comments (replies are never anchored)."""
-    return anchors_for([node.comment.pk for node in window.nodes])
+    top_level = [node.comment.pk for node in window.nodes]
+    return anchors_for(top_level + [c.pk for c in also or [] if c.depth == 0])
 
 
 @router.post(

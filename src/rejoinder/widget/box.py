@@ -119,7 +119,9 @@ def quote_context(page: Page, comments: list[Comment]) -> dict:
     One query for the anchors of all the comments; the article's current text is read only
     when a passage changed since its comment, to show the passage as it reads now.
     """
-    anchors = anchors_for([c.pk for c in comments]) if comments else {}
+    # Replies are never anchored: only top-level comments can have a passage.
+    top_level = [c.pk for c in comments if c.depth == 0]
+    anchors = anchors_for(top_level) if top_level else {}
     current: dict[int, str] = {}
     if any(a.changed and not a.is_orphaned for a in anchors.values()):
         text = page_text(page) or ""
