@@ -3,10 +3,10 @@
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
 import "./report.js";
-import { FRAGMENT, problemDetail, submitForm } from "./requests.js";
+import { FRAGMENT, parseDocument, problemDetail, submitForm } from "./requests.js";
 
 function parseFragment(html) {
-  const doc = new DOMParser().parseFromString(html, "text/html");
+  const doc = parseDocument(html);
   return Array.from(doc.body.children);
 }
 
@@ -48,6 +48,8 @@ function updateCount(root, response) {
   const count = response.headers.get("X-Rejoinder-Comment-Count");
   const label = root.querySelector(".rj-comment-total");
   if (count !== null && label) label.textContent = count;
+  // The discussion changed: inline feedback refreshes its highlights on this.
+  if (count !== null) root.dispatchEvent(new CustomEvent("rj:changed", { bubbles: true }));
 }
 
 async function onPost(root, form) {
@@ -158,7 +160,7 @@ async function openEditor(root, link) {
     announce(root, await problemDetail(response));
     return;
   }
-  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  const doc = parseDocument(await response.text());
   const form = doc.querySelector(".rj-edit-form");
   if (!form) return;
   form.querySelector("a")?.remove();

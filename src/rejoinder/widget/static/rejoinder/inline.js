@@ -3,7 +3,7 @@
 // marks. With it, a reader can quote any selection, and a highlight opens its comments beside
 // the text. Markup always comes from the server; this script only moves it and fills fields.
 
-import { FRAGMENT } from "./requests.js";
+import { FRAGMENT, parseDocument } from "./requests.js";
 
 // HTML whitespace, as the server collapses it (not the no-break space).
 const WHITESPACE = /[ \t\n\r\f]/;
@@ -350,7 +350,7 @@ function init(body) {
       if (status) status.textContent = body.dataset.rjPanelError;
       return;
     }
-    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const doc = parseDocument(await response.text());
     const fresh = doc.querySelector(".rj-passage-panel");
     if (!fresh) return;
     fresh.setAttribute("data-rj-skip", "");
@@ -456,7 +456,7 @@ function init(body) {
   async function refreshBody() {
     const response = await fetch(body.dataset.rjRefresh, { credentials: "same-origin", headers: FRAGMENT });
     if (!response.ok) return;
-    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const doc = parseDocument(await response.text());
     closePanel({ restoreFocus: false });
     body.replaceChildren(...Array.from(doc.body.childNodes).map((node) => document.adoptNode(node)));
     prepareMarks();
@@ -466,10 +466,7 @@ function init(body) {
     if (count !== null && total) total.textContent = count;
   }
 
-  const commentTotal = root?.querySelector(".rj-comment-total");
-  if (commentTotal) {
-    new MutationObserver(() => refreshBody()).observe(commentTotal, { childList: true, characterData: true, subtree: true });
-  }
+  root?.addEventListener("rj:changed", () => refreshBody());
 
   // A posted quote is done with: the next comment starts without one.
   root?.addEventListener("rj:posted", (event) => {

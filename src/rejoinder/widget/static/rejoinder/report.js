@@ -1,15 +1,11 @@
 // Reporting a comment to the moderators, in place. The form is the one the no-JS report page
 // shows, fetched from it; the answer ("thanks" or why not) comes from the server too.
 
-import { FRAGMENT, problemDetail } from "./requests.js";
+import { FRAGMENT, parseDocument, problemDetail } from "./requests.js";
 
 function announce(root, message) {
   const status = root.querySelector(".rj-status");
   if (status) status.textContent = message;
-}
-
-function parse(html) {
-  return new DOMParser().parseFromString(html, "text/html");
 }
 
 async function send(form, link) {
@@ -21,7 +17,7 @@ async function send(form, link) {
     error.textContent = await problemDetail(response);
     return;
   }
-  const done = parse(await response.text()).querySelector(".rj-report-done");
+  const done = parseDocument(await response.text()).querySelector(".rj-report-done");
   form.replaceWith(done);
   link.remove();
   done.focus();
@@ -35,7 +31,7 @@ async function openReport(root, link) {
     return;
   }
   const response = await fetch(link.href, { credentials: "same-origin" });
-  const doc = parse(await response.text());
+  const doc = parseDocument(await response.text());
   const form = doc.querySelector(".rj-report-form");
   if (!response.ok || !form) {
     announce(root, doc.querySelector(".rj-form-error")?.textContent || response.statusText);

@@ -19,3 +19,8 @@ export async function submitForm(form, submitter) {
   const url = new URL(form.getAttribute("action") || "", location.href);
   return fetch(url, { method: "POST", body, headers: FRAGMENT, credentials: "same-origin" });
 }
+
+// Read a fragment of server markup into a detached document (nothing in it runs).
+export function parseDocument(html) {
+  return new DOMParser().parseFromString(html, "text/html");
+}
