@@ -33,6 +33,7 @@ from rejoinder.comments.models import Comment
 from rejoinder.config.middleware import problem
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
 from rejoinder.moderation.actions import (
+    ACTIONS,
     audit_log,
     ban_commenter,
     lift_ban,
@@ -53,7 +54,6 @@ QUEUE_LABELS = {
     "spam": gettext_lazy("Suspected spam"),
     "recent": gettext_lazy("Recent"),
 }
-ACTIONS = ("approve", "remove", "spam", "restore")
 QUEUE_PAGE_SIZE = 50
 UNDO_SESSION_KEY = "rj_mod_undo"
 BAN_DURATIONS = {
