@@ -6,14 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.models import Comment, CommentStatus, body_digest
 from rejoinder.comments.thread import ThreadWindow, read_thread
 from rejoinder.errors import NotFound
 from rejoinder.inline.models import Anchor, ArticleRevision, FoundBy, Prompt
-from rejoinder.inline.text import BLOCK_SEPARATOR, extract_text
+from rejoinder.inline.text import BLOCK_SEPARATOR, ArticleText, extract_text
 from rejoinder.pages.models import CommentSort, Page
 from rejoinder.pages.publishing import render_article_body
 
@@ -230,7 +231,12 @@ def original_passage(comment_id: int) -> OriginalPassage:
 def _surrounding_blocks(revision: ArticleRevision, start: int, end: int) -> tuple[int, int]:
     """Return the span of the whole block(s) of the revision's text holding text[start:end]."""
     text = revision.text
-    article_text = extract_text(render_article_body(revision.body))
+    # The same Markdown always gives the same blocks: work them out (render, parse) once.
+    key = f"revision-blocks:{body_digest(revision.body)}"
+    article_text: ArticleText | None = cache.get(key)
+    if article_text is None:
+        article_text = extract_text(render_article_body(revision.body))
+        cache.set(key, article_text, timeout=None)
     if article_text.text == text:
         first = article_text.block_at(start)
         last = article_text.block_at(max(start, end - 1))
