@@ -108,15 +108,6 @@ def post_inline_comment(
     return comment
 
 
-@dataclass(frozen=True)
-class _Made:
-    exact: str
-    prefix: str
-    suffix: str
-    start: int | None
-    end: int | None
-
-
 def _passage_error(message: str) -> InvalidInput:
     return InvalidInput(message, field="passage")
 
@@ -147,7 +138,9 @@ def _check_selector_shape(selector: PassageSelector) -> None:
         raise _passage_error(_("The quoted passage is empty."))
 
 
-def _anchor_selector(selector: PassageSelector, revision: ArticleRevision | None) -> _Made:
+def _anchor_selector(
+    selector: PassageSelector, revision: ArticleRevision | None
+) -> PassageSelector:
     exact = selector.exact
     if revision is None:
         # The page's text is unknown: keep the reader's quote, which the host page will find.
@@ -156,7 +149,7 @@ def _anchor_selector(selector: PassageSelector, revision: ArticleRevision | None
                 _("This page's text is not known here, so a passage needs its quoted text.")
             )
         context = anchoring.DEFAULT_CONTEXT_CHARS
-        return _Made(
+        return PassageSelector(
             exact=exact,
             prefix=selector.prefix[-context:],
             suffix=selector.suffix[:context],
@@ -195,15 +188,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _made(text: str, start: int, end: int) -> _Made:
+def _made(text: str, start: int, end: int) -> PassageSelector:
     try:
         return _from_anchor(anchoring.make_anchor(text, start, end))
     except ValueError as error:
         raise _passage_error(str(error)) from None
 
 
-def _from_anchor(made: anchoring.Anchor) -> _Made:
-    return _Made(
+def _from_anchor(made: anchoring.Anchor) -> PassageSelector:
+    return PassageSelector(
         exact=made.quote.exact,
         prefix=made.quote.prefix,
         suffix=made.quote.suffix,
@@ -221,12 +214,12 @@ def _open_prompt(page: Page, prompt_id: int) -> Prompt:
     return prompt
 
 
-def _anchor_prompt(prompt: Prompt, revision: ArticleRevision | None) -> _Made:
+def _anchor_prompt(prompt: Prompt, revision: ArticleRevision | None) -> PassageSelector:
     if prompt.is_orphaned or prompt.start is None or prompt.end is None or revision is None:
         raise _passage_error(
             _("The paragraph this question was about is no longer in the article.")
         )
-    return _Made(
+    return PassageSelector(
         exact=prompt.exact,
         prefix=prompt.prefix,
         suffix=prompt.suffix,
