@@ -48,6 +48,11 @@ def test_the_commenter_keeps_name_email_and_website(page: Page, reader: Commente
         ({"email": "not-an-address"}, "email"),
         ({"website": "javascript:alert(1)"}, "website"),
         ({"website": "ftp://example.org"}, "website"),
+        ({"website": 'https://example.com/"><script>alert(1)</script>'}, "website"),
+        ({"website": "https://example.com/<img>"}, "website"),
+        ({"email": "a" * 65 + "@example.org"}, "email"),
+        ({"body": "lone \ud800 surrogate"}, "body"),
+        ({"name": "Ana \udc00"}, "name"),
     ],
 )
 def test_bad_fields_are_refused_with_the_field_named_and_nothing_stored(

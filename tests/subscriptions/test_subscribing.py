@@ -73,6 +73,7 @@ def test_another_reader_typing_a_confirmed_address_must_confirm_again(
         ("a@b.c\r\nBcc: x@y.z", "page"),
         ("not-an-address", "page"),
         ("x" * 250 + "@example.org", "page"),
+        ("x" * 65 + "@example.org", "page"),
         ("", "page"),
         ("ana@example.org", "everything"),
     ],

@@ -44,11 +44,24 @@ def _domain_error(request: HttpRequest, exc: RejoinderError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = []
+    fields = []
     for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "payload"))
+        where = _field_path(error.get("loc", ()))
+        fields.append(where)
         problems.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
     detail = "; ".join(problems) or _("The request is not valid.")
-    return problem(422, _("Invalid input"), detail)
+    return problem(422, _("Invalid input"), detail, field=next((f for f in fields if f), None))
+
+
+def _field_path(loc: tuple[object, ...] | list[object]) -> str:
+    """Name the input an error is about: `stars`, `passage.start`, `comment_ids[0]`."""
+    path = ""
+    # ninja prefixes where the value came from, and the view's parameter name for a body.
+    for part in loc[1:] if loc and loc[0] in ("body", "query", "path") else loc:
+        if part == "payload" and not path:
+            continue
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
 
 
 @api.exception_handler(AuthenticationError)

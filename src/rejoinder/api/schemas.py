@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+MAX_BAN_HOURS = 100 * 366 * 24  # a century: longer is "forever", which is null
 
 
-class PassageIn(Schema):
+class StrictIn(Schema):
+    """A request body, validated in pydantic's strict mode: a value must already have its JSON
+    type. `true` is not 1, `"5"` is not 5 and `1.0` is not an integer; no field is coerced."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class PassageIn(StrictIn):
     """A passage of the page's text, as W3C Web Annotation selectors describe it."""
 
     exact: str = Field("", description="The selected text (TextQuoteSelector `exact`).")
@@ -22,7 +32,7 @@ class PassageIn(Schema):
     end: int | None = Field(None, description="Offset just after the selection.")
 
 
-class CommentIn(Schema):
+class CommentIn(StrictIn):
     uri: str = Field(description="The page's URI, as the publisher registered it.")
     site: int | None = Field(None, description="Site id; the default site when omitted.")
     parent: int | None = Field(None, description="Id of the comment this replies to.")
@@ -40,21 +50,22 @@ class CommentIn(Schema):
     )
 
 
-class CommentEditIn(Schema):
+class CommentEditIn(StrictIn):
     body: str
 
 
-class VoteIn(Schema):
-    value: Literal[-1, 0, 1] = Field(description="1 up, -1 down, 0 withdraws the vote.")
+class VoteIn(StrictIn):
+    # Not a Literal: pydantic matches literals by equality, and true == 1 in Python.
+    value: int = Field(ge=-1, le=1, description="1 up, -1 down, 0 withdraws the vote.")
 
 
-class RatingIn(Schema):
+class RatingIn(StrictIn):
     uri: str
     site: int | None = None
     stars: int = Field(ge=1, le=5)
 
 
-class CountsIn(Schema):
+class CountsIn(StrictIn):
     uris: list[str] = Field(max_length=200)
     site: int | None = None
 
@@ -225,7 +236,7 @@ class ProblemOut(Schema):
     field: str | None = None
 
 
-class FlagIn(Schema):
+class FlagIn(StrictIn):
     reason: Literal["spam", "abuse", "off-topic", "other"]
     note: str = Field("", description="Optional, up to 500 characters, for the moderators.")
 
@@ -300,7 +311,7 @@ class QueueOut(Schema):
     next_before: int | None = Field(description="Pass as `before` for the next page.")
 
 
-class ModerateIn(Schema):
+class ModerateIn(StrictIn):
     comment_ids: list[int] = Field(min_length=1, max_length=200)
     action: Literal["approve", "remove", "spam", "restore"]
     note: str = ""
@@ -323,9 +334,11 @@ class AuditListOut(Schema):
     entries: list[AuditEntryOut]
 
 
-class BanIn(Schema):
+class BanIn(StrictIn):
     comment_id: int
-    duration_hours: float | None = Field(None, gt=0, description="Omit or null: forever.")
+    duration_hours: float | None = Field(
+        None, gt=0, le=MAX_BAN_HOURS, description="Omit or null: forever."
+    )
     by_reader: bool = True
     by_email: bool = True
     by_ip: bool = False

@@ -33,8 +33,11 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 LINK_REL = "nofollow ugc noopener noreferrer"
 
-# Control characters other than tab and newlines have no place in a comment and can hide text.
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and newlines have no place in a comment and can hide text;
+# an unpaired surrogate (from a JSON escape) is not a character at all and cannot be stored.
+_FORBIDDEN_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def find_forbidden_character(text: str) -> str | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,13 @@ from rejoinder.comments.events import CommentHeld, CommentHidden, CommentPublish
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
+from rejoinder.email_address import clean_email_address
 from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
 from rejoinder.pages.models import Page
 
 _url_validator = URLValidator(schemes=["http", "https"])
+# Quotes, backtick, angle brackets, backslash, any whitespace, C0/C1 controls, surrogates.
+_UNSAFE_IN_URL = re.compile(r"""["'`<>\\\s\x00-\x1f\x7f-\x9f\ud800-\udfff]""")
 
 
 def clean_name(name: str) -> str:
@@ -41,27 +45,37 @@ def clean_name(name: str) -> str:
 
 
 def clean_email(email: str) -> str:
-    """Check an optional email address; refuse anything that could inject mail headers."""
+    """Check an optional email address (RFC 5321 limits, nothing that could inject mail headers).
+
+    Returns it as the commenter typed it, trimmed; the outbox puts the domain in ASCII.
+    """
     email = (email or "").strip()
-    if not email:
-        return ""
-    if len(email) > 254 or "\r" in email or "\n" in email:
-        raise InvalidInput(_("That email address is not valid."), field="email")
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidInput(_("That email address is not valid."), field="email") from None
+    if email:
+        clean_email_address(email, field="email")
     return email
 
 
 def clean_website(website: str) -> str:
-    """Check an optional website: an http(s) URL."""
+    """Check an optional website: an http(s) URL without quotes, brackets, spaces or controls.
+
+    URLValidator lets `https://example.com/"><script>` through (its path is anything without
+    whitespace); a website is only ever an address, so characters that could close an HTML
+    attribute or start a tag are refused rather than stored and escaped at every use.
+    """
     website = (website or "").strip()
     if not website:
         return ""
     if len(website) > 300:
         raise InvalidInput(
             _("The website address is too long (300 characters at most)."), field="website"
+        )
+    if _UNSAFE_IN_URL.search(website):
+        raise InvalidInput(
+            _(
+                "The website address cannot contain quotes, angle brackets, backslashes, spaces "
+                "or control characters."
+            ),
+            field="website",
         )
     try:
         _url_validator(website)

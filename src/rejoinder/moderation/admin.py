@@ -1,10 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.admin import CommentAdmin
 from rejoinder.comments.models import Comment
+from rejoinder.email_address import clean_email_address
 from rejoinder.errors import RejoinderError
 from rejoinder.moderation.actions import moderate
 from rejoinder.moderation.models import (
@@ -110,3 +115,24 @@ class ModeratedCommentAdmin(CommentAdmin):
 
 admin.site.unregister(Comment)
 admin.site.register(Comment, ModeratedCommentAdmin)
+
+
+class AccountForm(UserChangeForm):
+    """The account form, with email addresses checked as everywhere else: alerts go there."""
+
+    def clean_email(self) -> str:
+        email = (self.cleaned_data.get("email") or "").strip()
+        if email:
+            try:
+                clean_email_address(email, field="email")
+            except RejoinderError as error:
+                raise forms.ValidationError(error.message) from None
+        return email
+
+
+class AccountAdmin(UserAdmin):
+    form = AccountForm
+
+
+admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)

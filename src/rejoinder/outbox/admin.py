@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from rejoinder.email_address import clean_email_address
 from rejoinder.errors import InvalidInput
 from rejoinder.outbox.demo_mailbox import demo_maildir, list_caught, read_caught
-from rejoinder.outbox.mailing import cancel_mail, clean_address, retry_mail
+from rejoinder.outbox.mailing import cancel_mail, retry_mail
 from rejoinder.outbox.models import MailSuppression, OutboxMail
 
 # The HTML part of a caught mail is shown in an <iframe sandbox>; this policy also sandboxes
@@ -184,7 +185,7 @@ class SuppressionForm(forms.ModelForm):
 
     def clean_address(self) -> str:
         try:
-            return clean_address(self.cleaned_data["address"], "address").lower()
+            return clean_email_address(self.cleaned_data["address"], field="address").lower()
         except InvalidInput as error:
             raise forms.ValidationError(error.message) from None
 

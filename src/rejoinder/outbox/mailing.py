@@ -18,17 +18,15 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.email_address import clean_email_address
 from rejoinder.errors import InvalidInput
 from rejoinder.outbox.models import MailSuppression, OutboxMail
 
-MAX_ADDRESS = 254  # RFC 5321's path limit, less the angle brackets
 MAX_SUBJECT = 500
 MAX_HEADER_VALUE = 900  # sent verbatim on one line; RFC 5322 caps lines at 998
 MAX_KIND = 32
@@ -73,27 +71,6 @@ def _one_line(value: object, field: str, max_length: int) -> str:
             field=field,
         )
     return value
-
-
-def clean_address(value: object, field: str = "to") -> str:
-    """Return `value` as a bare email address, or raise InvalidInput saying what is wrong."""
-    address = _one_line(value, field, MAX_ADDRESS).strip()
-    try:
-        validate_email(address)
-        local, _at, domain = address.rpartition("@")
-        # An ASCII envelope and header everywhere: internationalised domains as punycode.
-        domain = domain.encode("idna").decode("ascii").lower()
-    except (ValidationError, UnicodeError):
-        raise InvalidInput(
-            _("%(value)s is not a valid email address.") % {"value": repr(address[:80])},
-            field=field,
-        ) from None
-    if len(local) + 1 + len(domain) > MAX_ADDRESS:
-        raise InvalidInput(
-            _("%(field)s is longer than %(n)d characters.") % {"field": field, "n": MAX_ADDRESS},
-            field=field,
-        )
-    return f"{local}@{domain}"
 
 
 def _clean_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
@@ -147,7 +124,7 @@ def enqueue_mail(
     Raises InvalidInput for a malformed address, a value with a line break or control
     character, an overlong value, or a reserved or malformed header name.
     """
-    address = clean_address(to)
+    address = clean_email_address(to, field="to")
     subject = _one_line(subject, "subject", MAX_SUBJECT).strip()
     if not isinstance(text, str) or not isinstance(html, str):
         raise InvalidInput(_("The mail body must be text."), field="text")

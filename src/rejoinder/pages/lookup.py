@@ -40,7 +40,7 @@ def clean_uri(uri: str) -> str:
             % {"n": len(uri), "limit": MAX_URI_LENGTH},
             field="uri",
         )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in uri):
+    if any(ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF for ch in uri):
         raise InvalidInput(_("The page uri contains control characters."), field="uri")
     return uri
 
