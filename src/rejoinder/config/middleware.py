@@ -2,14 +2,26 @@
 
 import secrets
 from collections.abc import Callable
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 API_DOCS_PATH = "/api/v1/docs"
+# The admin uploads article figures, which Django streams to disk outside the body limit.
+ADMIN_PATH = "/admin/"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+FORM_URLENCODED = "application/x-www-form-urlencoded"
+FORM_MULTIPART = "multipart/form-data"
 
 
 class SecurityHeadersMiddleware:
@@ -39,6 +51,11 @@ def csp_nonce(request: HttpRequest) -> dict[str, str]:
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    """Tell whether the box's script sent the request (it swaps the answer in place)."""
+    return request.headers.get("X-Rejoinder-Fragment") == "1"
+
+
 def problem(status: int, title: str, detail: str, **extra: object) -> JsonResponse:
     """Build an RFC 9457 application/problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
@@ -64,7 +81,74 @@ class RequestGuardMiddleware:
             unquote_to_bytes(raw_query).decode("utf-8")
         except UnicodeDecodeError:
             return self._bad(request, _("The query string is not valid UTF-8."))
+        if request.method in WRITE_METHODS and not request.path.startswith("/api/"):
+            # The API checks its JSON bodies itself (api/guard.py).
+            refused = self._refuse_form_body(request)
+            if refused is not None:
+                return refused
         return self.get_response(request)
+
+    def _refuse_form_body(self, request: HttpRequest) -> HttpResponse | None:
+        """Refuse a form post that is too large, or holds text that is not UTF-8, before parsing.
+
+        Django would answer the first with a bare "Bad Request" and silently turn the second
+        into U+FFFD replacement characters; the reader gets a page that says what happened
+        instead (problem+json for the box's script), and nothing is stored.
+        """
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        size = int(declared) if declared.isdigit() else 0
+        if limit is not None and size > limit:
+            if request.path.startswith(ADMIN_PATH):
+                return None  # file uploads; Django applies the limit to the other fields
+            return self._too_large(request, size, limit)
+        content_type, _sep, params = request.META.get("CONTENT_TYPE", "").partition(";")
+        content_type = content_type.strip().lower()
+        if content_type not in (FORM_URLENCODED, FORM_MULTIPART):
+            return None
+        charset = params.lower().partition("charset=")[2].split(";")[0].strip().strip('"')
+        if charset and charset not in ("utf-8", "utf8"):
+            return _form_problem(
+                request, 415, _("Unsupported character set"), _("Send the form as UTF-8.")
+            )
+        if content_type == FORM_URLENCODED:
+            field = undecodable_form_field(request.body)
+        else:
+            field = undecodable_multipart_field(request.META["CONTENT_TYPE"], request.body)
+        if field is None:
+            return None
+        return _form_problem(
+            request,
+            400,
+            _("The form could not be read"),
+            _(
+                "The form field “%(field)s” holds bytes that are not UTF-8 text, so nothing was "
+                "saved. Type or paste the text again and resend it."
+            )
+            % {"field": field},
+            field=field,
+        )
+
+    @staticmethod
+    def _too_large(request: HttpRequest, size: int, limit: int) -> HttpResponse:
+        return _form_problem(
+            request,
+            413,
+            _("Your text is too long to send"),
+            _(
+                "The form sent %(size)s, more than the %(limit)s this server accepts at once; "
+                "a comment can be at most %(max)d characters long. Nothing was saved."
+            )
+            % {
+                "size": filesizeformat(size),
+                "limit": filesizeformat(limit),
+                "max": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+            },
+            advice=_(
+                "Your text is still in the form you came from: go back with your browser's "
+                "Back button, shorten it and send it again."
+            ),
+        )
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """Answer 503 with Retry-After when SQLite stayed locked past the busy timeout."""
@@ -84,3 +168,73 @@ class RequestGuardMiddleware:
         if request.path.startswith("/api/"):
             return problem(status, title, detail)
         return HttpResponse(detail, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _form_problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    advice: str = "",
+) -> HttpResponse:
+    """Answer a refused form post: problem+json for the box's script, a page for a person."""
+    if wants_fragment(request):
+        return problem(status, title, detail, field=field)
+    referer = request.META.get("HTTP_REFERER", "")
+    back = (
+        referer
+        if referer
+        and url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        else reverse("pages:index")
+    )
+    context = {"title": title, "detail": detail, "advice": advice, "back_url": back}
+    return render(request, "pages/request_refused.html", context, status=status)
+
+
+def undecodable_form_field(body: bytes) -> str | None:
+    """Return the name of the first field of a urlencoded body that is not UTF-8, or None."""
+    for pair in body.split(b"&"):
+        raw_name, _eq, raw_value = pair.partition(b"=")
+        name = unquote_to_bytes(raw_name.replace(b"+", b" "))
+        try:
+            shown = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return name.decode("utf-8", "replace")
+        try:
+            unquote_to_bytes(raw_value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return shown
+    return None
+
+
+def undecodable_multipart_field(content_type: str, body: bytes) -> str | None:
+    """Return the name of the first text field of a multipart body that is not UTF-8, or None.
+
+    File parts may hold any bytes. A body that is UTF-8 throughout needs no closer look.
+    """
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    header = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
+    message = BytesParser(policy=policy.HTTP).parsebytes(header + body)
+    if not message.is_multipart():
+        return None  # malformed: Django's parser refuses it
+    for part in message.iter_parts():
+        if part.get_filename() is not None:
+            continue
+        name = str(part.get_param("name", "", header="content-disposition"))
+        payload = part.get_payload(decode=True)
+        try:
+            name.encode("utf-8")
+            if isinstance(payload, bytes):
+                payload.decode("utf-8")
+        except UnicodeError:
+            return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") or "?"
+    return None

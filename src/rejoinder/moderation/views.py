@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rejoinder.comments.models import Comment
-from rejoinder.config.middleware import problem
+from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
 from rejoinder.moderation.actions import (
     ACTIONS,
@@ -46,7 +46,7 @@ from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.roles import is_moderator, moderated_sites
 from rejoinder.pages.models import Site
 from rejoinder.request_identity import ip_hash
-from rejoinder.widget.responses import refuse, wants_fragment
+from rejoinder.widget.responses import refuse
 
 QUEUE_LABELS = {
     "pending": gettext_lazy("Pending"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rejoinder.config.middleware import wants_fragment
 from rejoinder.errors import RejoinderError
 from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
@@ -26,7 +27,7 @@ from rejoinder.subscriptions.tokens import (
     subscription_to_end,
     unsubscribe_token,
 )
-from rejoinder.widget.responses import refuse, wants_fragment
+from rejoinder.widget.responses import refuse
 
 
 @require_POST

@@ -7,13 +7,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rejoinder.config.middleware import problem
+from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import RateLimited, RejoinderError
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    """Tell whether the box's script sent the request (it swaps the answer in place)."""
-    return request.headers.get("X-Rejoinder-Fragment") == "1"
 
 
 def refuse(

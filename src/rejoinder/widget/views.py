@@ -25,7 +25,7 @@ from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment, post_comment
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
-from rejoinder.config.middleware import problem
+from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import prompts_for
@@ -49,7 +49,7 @@ from rejoinder.widget.box import (
     small_int,
 )
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
-from rejoinder.widget.responses import refuse, wants_fragment
+from rejoinder.widget.responses import refuse
 
 
 def _first_form_error(
