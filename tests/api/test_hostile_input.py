@@ -246,3 +246,35 @@ def test_origin_decides_over_referer(api: ApiClient, page: Page) -> None:
 
 def test_a_client_with_no_browser_headers_still_writes(api: ApiClient, page: Page) -> None:
     assert api.post_comment(page.uri).status_code == 201
+
+
+# Ids
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("get", f"/comments/{2**70}/passage", None, "comment_id"),
+        ("post", f"/comments/{2**70}/vote", {"value": 1}, "comment_id"),
+        (
+            "post",
+            "/comments",
+            {"uri": "/news/budget-vote/", "name": "A", "body": "x", "parent": 2**70},
+            "parent",
+        ),
+        ("put", "/ratings", {"uri": "/news/budget-vote/", "site": 2**64, "stars": 3}, "site"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_422_naming_it(
+    api: ApiClient, page: Page, method: str, path: str, body: Any, field: str
+) -> None:
+    response = api.call(method, path, body)
+    _assert_problem(response, 422, field)
+    assert Comment.objects.count() == 0
+
+
+def test_an_unknown_site_is_a_404_problem_naming_it(
+    moderator: Any,  # noqa: F811 - the fixture imported above
+) -> None:
+    response = _signed_in(moderator).get("/moderation/sites/987654/counts")
+    _assert_problem(response, 404, "site_id")

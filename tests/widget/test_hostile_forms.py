@@ -183,3 +183,18 @@ def test_a_bad_website_or_email_is_refused_in_the_form_and_the_text_kept(
     assert "My considered view." in html
     assert "<script>alert(1)" not in html
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/discussion/{big}/article",
+        "/discussion/{big}/box",
+        "/c/{big}/",
+        "/discussion/comments/{big}/report",
+        "/feeds/pages/{big}/comments.atom",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_not_found(client: Client, db: None, path: str) -> None:
+    response = client.get(path.format(big=2**70))
+    assert response.status_code == 404

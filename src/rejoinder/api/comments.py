@@ -14,6 +14,7 @@ from rejoinder.api.schemas import (
     CommentEditIn,
     CommentIn,
     CommentOut,
+    Id,
     PostedCommentOut,
     ProblemOut,
     ThreadOut,
@@ -45,7 +46,7 @@ ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 4
 
 class ThreadQuery(Schema):
     uri: str
-    site: int | None = None
+    site: Id | None = None
     sort: str | None = None
     page: int = 1
     after: str | None = None
@@ -174,7 +175,7 @@ def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
 @router.patch(
     "/comments/{comment_id}", response={200: CommentOut, **ERRORS}, summary="Edit your comment"
 )
-def update_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> HttpResponse:
+def update_comment(request: HttpRequest, comment_id: Id, payload: CommentEditIn) -> HttpResponse:
     editor = find_commenter(reader_key(request))
     comment = edit_comment(comment_id=comment_id, editor=editor, body=payload.body)
     return _json(comment_dict(comment, [], reader_id=comment.author_id))
@@ -183,7 +184,7 @@ def update_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn
 @router.delete(
     "/comments/{comment_id}", response={204: None, **ERRORS}, summary="Delete your comment"
 )
-def remove_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+def remove_comment(request: HttpRequest, comment_id: Id) -> HttpResponse:
     """Delete the comment; one with replies stays as a "[removed]" placeholder."""
     delete_comment(comment_id=comment_id, requester=find_commenter(reader_key(request)))
     return HttpResponse(status=204)
@@ -192,7 +193,7 @@ def remove_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 @router.post(
     "/comments/{comment_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a comment"
 )
-def vote(request: HttpRequest, comment_id: int, payload: VoteIn) -> HttpResponse:
+def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
     key, new_token = ensure_reader(request)
     with transaction.atomic():
         enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
 from rejoinder.api.comments import ERRORS
-from rejoinder.api.schemas import OriginalPassageOut, PassagesOut, PromptsOut
+from rejoinder.api.schemas import Id, OriginalPassageOut, PassagesOut, PromptsOut
 from rejoinder.api.serialize import original_passage_dict, passage_view_dict, prompt_dict
 from rejoinder.inline.models import ArticleRevision
 from rejoinder.inline.reading import original_passage, passages, prompts_for
@@ -19,7 +19,7 @@ router = Router(tags=["inline feedback"])
 
 class PageQuery(Schema):
     uri: str
-    site: int | None = None
+    site: Id | None = None
 
 
 def _versioned(request: HttpRequest, page: Page, kind: str, build: Any) -> HttpResponse:
@@ -70,7 +70,7 @@ def get_prompts(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
     response={200: OriginalPassageOut, **ERRORS},
     summary="A comment's passage as its writer saw it",
 )
-def get_original_passage(request: HttpRequest, comment_id: int) -> HttpResponse:
+def get_original_passage(request: HttpRequest, comment_id: Id) -> HttpResponse:
     """Return the paragraph(s) holding the comment's passage in the revision it was made on.
 
     Use it to show "the text as the commenter saw it" when `passage.changed` or

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import django_auth
 
@@ -22,12 +22,14 @@ from rejoinder.api.schemas import (
     BanOut,
     FlagIn,
     FlagOut,
+    Id,
     ModeratedSiteOut,
     ModerateIn,
     QueueCountsOut,
     QueueOut,
 )
 from rejoinder.comments.identity import commenter_for
+from rejoinder.errors import NotFound
 from rejoinder.moderation.actions import audit_log, ban_commenter, lift_ban, moderate, undo_action
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.models import AuditEntry, Ban
@@ -50,7 +52,7 @@ def _iso(value: Any) -> str | None:
     response={201: FlagOut, **ERRORS},
     summary="Flag a comment for the moderators",
 )
-def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> HttpResponse:
+def flag(request: HttpRequest, comment_id: Id, payload: FlagIn) -> HttpResponse:
     """Report a comment (spam, abuse, off-topic, other). One flag per reader per comment."""
     key, new_token = ensure_reader(request)
     flag = flag_comment(
@@ -68,7 +70,9 @@ def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> HttpResponse
 
 
 def _site(request: HttpRequest, site_id: int) -> Site:
-    site = get_object_or_404(Site, pk=site_id)
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        raise NotFound(_("There is no site with that id."), field="site_id")
     require_moderator(request.user, site)
     return site
 
@@ -155,7 +159,7 @@ def sites(request: HttpRequest) -> HttpResponse:
     response={200: QueueCountsOut, **MOD_ERRORS},
     summary="Queue sizes",
 )
-def counts(request: HttpRequest, site_id: int) -> HttpResponse:
+def counts(request: HttpRequest, site_id: Id) -> HttpResponse:
     """Return how many comments each queue holds (cheap enough to poll)."""
     return _json(queue_counts(_site(request, site_id)))
 
@@ -166,7 +170,7 @@ def counts(request: HttpRequest, site_id: int) -> HttpResponse:
     summary="Read a queue",
 )
 def queue(
-    request: HttpRequest, site_id: int, name: str, limit: int = 50, before: int | None = None
+    request: HttpRequest, site_id: Id, name: str, limit: int = 50, before: Id | None = None
 ) -> HttpResponse:
     """Return a queue's comments (pending, flagged, spam, recent), newest first, in context."""
     items = read_queue(_site(request, site_id), name, limit=limit, before_id=before)
@@ -218,7 +222,7 @@ def ban(request: HttpRequest, payload: BanIn) -> HttpResponse:
     response={200: list[BanOut], **MOD_ERRORS},
     summary="List bans",
 )
-def bans(request: HttpRequest, site_id: int) -> HttpResponse:
+def bans(request: HttpRequest, site_id: Id) -> HttpResponse:
     """List the site's bans, newest first, lifted ones included."""
     site = _site(request, site_id)
     return _json([_ban(b) for b in Ban.objects.filter(site=site).order_by("-pk")[:200]])
@@ -227,7 +231,7 @@ def bans(request: HttpRequest, site_id: int) -> HttpResponse:
 @moderation.post(
     "/moderation/bans/{ban_id}/lift", response={200: BanOut, **MOD_ERRORS}, summary="Lift a ban"
 )
-def lift(request: HttpRequest, ban_id: int) -> HttpResponse:
+def lift(request: HttpRequest, ban_id: Id) -> HttpResponse:
     return _json(_ban(lift_ban(ban_id=ban_id, moderator=request.user)))
 
 
@@ -236,7 +240,7 @@ def lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     response={200: AuditListOut, **MOD_ERRORS},
     summary="Read the audit log",
 )
-def audit(request: HttpRequest, site_id: int, limit: int = 100) -> HttpResponse:
+def audit(request: HttpRequest, site_id: Id, limit: int = 100) -> HttpResponse:
     """Return the latest moderation actions on the site, newest first."""
     entries = audit_log(_site(request, site_id), limit=limit)
     return _json({"entries": [_entry(e) for e in entries]})
@@ -247,6 +251,6 @@ def audit(request: HttpRequest, site_id: int, limit: int = 100) -> HttpResponse:
     response={200: AuditEntryOut, **MOD_ERRORS},
     summary="Undo an action",
 )
-def undo(request: HttpRequest, entry_id: int) -> HttpResponse:
+def undo(request: HttpRequest, entry_id: Id) -> HttpResponse:
     """Revert the action an audit entry records; the undo is logged too."""
     return _json(_entry(undo_action(entry_id=entry_id, moderator=request.user)))

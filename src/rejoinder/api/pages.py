@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from rejoinder.api.comments import ERRORS
-from rejoinder.api.schemas import CountsIn, CountsOut
+from rejoinder.api.schemas import CountsIn, CountsOut, Id
 from rejoinder.errors import InvalidInput
 from rejoinder.pages.counts import comment_counts
 from rejoinder.pages.lookup import default_site_id
@@ -18,7 +18,7 @@ MAX_URIS = 200
 
 class CountsQuery(Schema):
     uri: list[str]
-    site: int | None = None
+    site: Id | None = None
 
 
 def _counts_response(site_id: int | None, uris: list[str]) -> HttpResponse:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+# Ids are positive and fit the 64-bit primary keys; a larger number would overflow the
+# database driver before any query could say "not found".
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Offsets in an article's text are stored in PostgreSQL's 32-bit integer columns.
+MAX_OFFSET = 2**31 - 1
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 MAX_BAN_HOURS = 100 * 366 * 24  # a century: longer is "forever", which is null
 
 
@@ -23,19 +30,19 @@ class PassageIn(StrictIn):
     exact: str = Field("", description="The selected text (TextQuoteSelector `exact`).")
     prefix: str = Field("", description="Text just before the selection (about 32 characters).")
     suffix: str = Field("", description="Text just after the selection (about 32 characters).")
-    start: int | None = Field(
+    start: Offset | None = Field(
         None,
         description="Offset of the selection in the page's plain text, in Unicode code points "
         "(TextPositionSelector). Used to pick the occurrence when it holds `exact`; enough on "
         "its own for articles published by this server.",
     )
-    end: int | None = Field(None, description="Offset just after the selection.")
+    end: Offset | None = Field(None, description="Offset just after the selection.")
 
 
 class CommentIn(StrictIn):
     uri: str = Field(description="The page's URI, as the publisher registered it.")
-    site: int | None = Field(None, description="Site id; the default site when omitted.")
-    parent: int | None = Field(None, description="Id of the comment this replies to.")
+    site: Id | None = Field(None, description="Site id; the default site when omitted.")
+    parent: Id | None = Field(None, description="Id of the comment this replies to.")
     name: str
     email: str = ""
     website: str = ""
@@ -45,7 +52,7 @@ class CommentIn(StrictIn):
         description="The passage a top-level comment is about. On a page whose text this server "
         "knows, `exact` must occur in it; otherwise it is stored as given.",
     )
-    prompt_id: int | None = Field(
+    prompt_id: Id | None = Field(
         None, description="Id of the author's question (see /prompts) this comment answers."
     )
 
@@ -61,13 +68,13 @@ class VoteIn(StrictIn):
 
 class RatingIn(StrictIn):
     uri: str
-    site: int | None = None
+    site: Id | None = None
     stars: int = Field(ge=1, le=5)
 
 
 class CountsIn(StrictIn):
     uris: list[str] = Field(max_length=200)
-    site: int | None = None
+    site: Id | None = None
 
 
 class AuthorOut(Schema):
@@ -312,7 +319,7 @@ class QueueOut(Schema):
 
 
 class ModerateIn(StrictIn):
-    comment_ids: list[int] = Field(min_length=1, max_length=200)
+    comment_ids: list[Id] = Field(min_length=1, max_length=200)
     action: Literal["approve", "remove", "spam", "restore"]
     note: str = ""
 
@@ -335,7 +342,7 @@ class AuditListOut(Schema):
 
 
 class BanIn(StrictIn):
-    comment_id: int
+    comment_id: Id
     duration_hours: float | None = Field(
         None, gt=0, le=MAX_BAN_HOURS, description="Omit or null: forever."
     )

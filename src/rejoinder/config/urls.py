@@ -1,8 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from rejoinder.api.main import api
 from rejoinder.comments.feeds import PageCommentsFeed, SiteCommentsFeed
+from rejoinder.config.converters import IdConverter
+
+# Before the includes below: every app's URLs name their ids <id:…>.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "Rejoinder"
 admin.site.site_title = "Rejoinder admin"
@@ -14,6 +18,6 @@ urlpatterns = [
     path("", include("rejoinder.widget.urls")),
     path("", include("rejoinder.subscriptions.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
-    path("feeds/pages/<int:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
+    path("feeds/pages/<id:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
     path("", include("rejoinder.pages.urls")),
 ]

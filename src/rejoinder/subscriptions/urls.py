@@ -4,7 +4,7 @@ from rejoinder.subscriptions import views
 
 app_name = "subscriptions"
 urlpatterns = [
-    path("discussion/<int:page_id>/subscribe", views.subscribe_to_page, name="subscribe"),
+    path("discussion/<id:page_id>/subscribe", views.subscribe_to_page, name="subscribe"),
     path("subscriptions/confirm/<str:token>/", views.confirm, name="confirm"),
     path("subscriptions/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("subscriptions/manage/<str:token>/", views.manage, name="manage"),
