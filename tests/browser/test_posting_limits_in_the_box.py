@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
-from tests.browser.helpers import open_article, top_level_bodies
+from tests.browser.helpers import open_article, own_inner, top_level_bodies
+from tests.browser.test_reader_journey_without_js import post_plain_comment
 
 from rejoinder.pages.models import Article
 
@@ -69,3 +70,25 @@ def test_without_js_the_refusal_page_keeps_the_text_to_post_again(
     expect(nojs_tab.locator("#rj-form-retry").get_by_label("Write a comment")).to_have_value(
         "Second point."
     )
+
+
+def test_without_js_text_past_the_size_limit_gets_a_page_that_says_so_and_back_keeps_it(
+    nojs_tab: Page, article: Article
+) -> None:
+    # The edit page's text box has no length cap, so a long paste reaches the server whole.
+    item = post_plain_comment(nojs_tab, article, "A short first version.")
+    own_inner(item).get_by_role("link", name="Edit").click()
+    pasted = "A very long paste. " * 4000  # 76,000 characters, past the 64 KB a form may carry
+    nojs_tab.get_by_label("Comment").fill(pasted)
+    nojs_tab.get_by_role("button", name="Save").click()
+
+    expect(nojs_tab.get_by_role("heading", level=1)).to_have_text("Your text is too long to send")
+    alert = nojs_tab.get_by_role("alert")
+    expect(alert).to_contain_text("64.0\xa0KB")
+    expect(alert).to_contain_text("at most 5000 characters")
+    expect(nojs_tab.get_by_role("link", name="Back to the page you came from")).to_have_attribute(
+        "href", re.compile(r"/edit$")
+    )
+
+    nojs_tab.go_back()
+    expect(nojs_tab.get_by_label("Comment")).to_have_value(pasted)
