@@ -35,7 +35,7 @@ from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import INLINE, anchors_for
-from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 

@@ -9,7 +9,7 @@ from ninja import Router
 from rejoinder.api.comments import ERRORS
 from rejoinder.api.schemas import RatingIn, RatingOut
 from rejoinder.comments.identity import commenter_for
-from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.lookup import find_page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader

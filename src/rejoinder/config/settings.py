@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
+    "rejoinder.limits",
     "rejoinder.pages",
     "rejoinder.comments",
     "rejoinder.ratings",

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rejoinder.comments.models import Comment
 from rejoinder.config.middleware import problem
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.actions import (
     ACTIONS,
     audit_log,
@@ -42,7 +43,6 @@ from rejoinder.moderation.actions import (
 )
 from rejoinder.moderation.models import AuditEntry, Ban
 from rejoinder.moderation.queues import QUEUES, queue_counts, read_queue
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.roles import is_moderator, moderated_sites
 from rejoinder.pages.models import Site
 from rejoinder.request_identity import ip_hash

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rejoinder.errors import RejoinderError
-from rejoinder.moderation.ratelimit import enforce_rate_limit
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
 from rejoinder.subscriptions.models import Subscription

@@ -30,8 +30,8 @@ from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.flags import flag_comment
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.timing import seconds_since
 from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
