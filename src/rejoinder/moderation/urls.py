@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:site_id>/comments/<int:comment_id>/ban", views.ban, name="ban"),
     path("<int:site_id>/bans/", views.bans, name="bans"),
     path("<int:site_id>/bans/<int:ban_id>/lift", views.lift, name="lift"),
+    path("<int:site_id>/not-counted/", views.not_counted, name="not_counted"),
     path("<int:site_id>/audit/", views.audit, name="audit"),
     path("<int:site_id>/undo", views.undo, name="undo"),
 ]
