@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import RequestFactory
 from playwright.sync_api import Locator, Page, expect
 from tests.browser.helpers import (
     SeedComments,
@@ -24,6 +25,8 @@ from rejoinder.comments.identity import commenter_for, issue_reader_token, reade
 from rejoinder.comments.models import Comment
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.pages.models import Article, Site
+from rejoinder.ratings.rating import rate_page
+from rejoinder.request_identity import ip_hash
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("rate_limits_off")]
 
@@ -376,7 +379,7 @@ def test_sort_links_reorder_the_comments(
     oldest, _, newest = seed_comments(3)
     fan = reader_key_from_token(issue_reader_token())
     assert fan
-    vote_on_comment(comment_id=oldest.pk, voter=commenter_for(fan), value=1)
+    vote_on_comment(comment_id=oldest.pk, voter=commenter_for(fan), value=1, ip_hash="")
     box = open_article(tab, article)
     bodies = top_level_bodies(box)
     expect(bodies.first).to_have_text(newest.body)
@@ -390,3 +393,37 @@ def test_sort_links_reorder_the_comments(
 
     box.get_by_role("link", name="Newest").click()
     expect(bodies).to_have_text([f"Seeded comment number {n}." for n in (3, 2, 1)])
+
+
+def _home_ip_hash() -> str:
+    """Return the IP hash the live server gives the browser (it connects from 127.0.0.1)."""
+    return ip_hash(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1"))
+
+
+def test_a_vote_and_a_rating_past_the_addresss_share_are_refused_and_the_box_says_so(
+    tab: Page, article: Article, seed_comments: SeedComments
+) -> None:
+    site = article.page.site
+    site.max_votes_per_address = 1
+    site.save()
+    [first] = seed_comments(1)
+    neighbour = commenter_for(reader_key_from_token(issue_reader_token()) or "")
+    vote_on_comment(comment_id=first.pk, voter=neighbour, value=1, ip_hash=_home_ip_hash())
+    rate_page(page=article.page, rater=neighbour, stars=5, ip_hash=_home_ip_hash())
+    box = open_article(tab, article)
+    votes = own_inner(comment_item(box, first)).locator(".rj-votes")
+    mark_document(tab)
+
+    votes.get_by_role("button", name="Upvote").click()
+
+    expect(box.get_by_role("status").first).to_contain_text("Your vote was not counted")
+    expect(votes.locator(".rj-up")).to_have_attribute("aria-pressed", "false")
+    expect(votes.locator(".rj-up .rj-count")).to_have_text("1")
+
+    box.get_by_label("2 stars", exact=True).click()  # not check(): the box unchecks it again
+
+    expect(box.get_by_role("status").first).to_contain_text("Your rating was not counted")
+    expect(box.get_by_label("2 stars", exact=True)).not_to_be_checked()
+    expect(box.locator(".rj-rating-count")).to_have_text("1 vote")
+    expect(box.locator(".rj-rating-average")).to_have_text("5.0")
+    assert_same_document(tab)

@@ -45,11 +45,11 @@ def test_most_voted_orders_by_the_wilson_lower_bound(
     page: Page, post: Callable[..., Comment], make_reader: Callable[[], Commenter]
 ) -> None:
     few, many, mixed = post(), post(), post()
-    vote_on_comment(comment_id=few.pk, voter=make_reader(), value=1)
+    vote_on_comment(comment_id=few.pk, voter=make_reader(), value=1, ip_hash="")
     for _ in range(5):
-        vote_on_comment(comment_id=many.pk, voter=make_reader(), value=1)
+        vote_on_comment(comment_id=many.pk, voter=make_reader(), value=1, ip_hash="")
     for value in (1, 1, 1, -1, -1, -1):
-        vote_on_comment(comment_id=mixed.pk, voter=make_reader(), value=value)
+        vote_on_comment(comment_id=mixed.pk, voter=make_reader(), value=value, ip_hash="")
     assert _ids(read_thread(page=page, sort=CommentSort.BEST, page_size=10)) == [
         many.pk,
         few.pk,

@@ -49,7 +49,7 @@ def test_the_page_carries_news_article_json_ld_with_rating_and_comment_count(
     post_comment(
         page=article.page, author=make_reader(), name="A", body="</script><script>alert(1)</script>"
     )
-    rate_page(page=article.page, rater=make_reader(), stars=4)
+    rate_page(page=article.page, rater=make_reader(), stars=4, ip_hash="")
     html = client.get(article.get_absolute_url()).content.decode()
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)  # type: ignore[union-attr]
     data = json.loads(raw)
@@ -65,7 +65,7 @@ def test_the_index_lists_articles_with_counts_and_ratings(
     client: Client, article: Article, make_reader: Callable
 ) -> None:  # type: ignore[type-arg]
     post_comment(page=article.page, author=make_reader(), name="A", body="x")
-    rate_page(page=article.page, rater=make_reader(), stars=5)
+    rate_page(page=article.page, rater=make_reader(), stars=5, ip_hash="")
     html = client.get("/").content.decode()
     assert article.get_absolute_url() in html
     assert "1 comment" in html

@@ -18,7 +18,9 @@ from rejoinder.subscriptions.subscribing import confirm_subscription, subscribe
 def subscriber(page: Page, make_reader: Callable[[], Commenter]) -> Callable[..., Subscription]:
     def make(email: str, kind: str = "page", reader: Commenter | None = None) -> Subscription:
         reader = reader or make_reader()
-        result = subscribe(page=page, email=email, kind=kind, reader_key=reader.reader_key)
+        result = subscribe(
+            page=page, email=email, kind=kind, reader_key=reader.reader_key, ip_hash=""
+        )
         return confirm_subscription(result.subscription)
 
     return make
@@ -49,7 +51,11 @@ def test_page_subscribers_are_notified_but_not_the_author(
     subscriber("ana@example.org")
     subscriber("self@example.org", reader=author)
     pending = subscribe(
-        page=page, email="unconfirmed@example.org", kind="page", reader_key=make_reader().reader_key
+        page=page,
+        email="unconfirmed@example.org",
+        kind="page",
+        reader_key=make_reader().reader_key,
+        ip_hash="",
     )
     assert not pending.subscription.is_active
     _post(page, author)
@@ -135,7 +141,11 @@ def test_a_page_without_active_subscribers_records_no_job(
     page: Page, reader: Commenter, make_reader: Callable[[], Commenter]
 ) -> None:
     subscribe(
-        page=page, email="pending@example.org", kind="page", reader_key=make_reader().reader_key
+        page=page,
+        email="pending@example.org",
+        kind="page",
+        reader_key=make_reader().reader_key,
+        ip_hash="",
     )
     _post(page, reader)
     assert not FanoutJob.objects.exists()

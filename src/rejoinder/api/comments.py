@@ -5,7 +5,6 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -36,7 +35,6 @@ from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import INLINE, anchors_for
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 
@@ -195,11 +193,12 @@ def remove_comment(request: HttpRequest, comment_id: Id) -> HttpResponse:
 )
 def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
     key, new_token = ensure_reader(request)
-    with transaction.atomic():
-        enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
-        comment = vote_on_comment(
-            comment_id=comment_id, voter=commenter_for(key), value=payload.value
-        )
+    comment = vote_on_comment(
+        comment_id=comment_id,
+        voter=commenter_for(key),
+        value=payload.value,
+        ip_hash=ip_hash(request),
+    )
     response = _json(
         {
             "id": comment.pk,

@@ -2,14 +2,12 @@
 
 import json
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from rejoinder.api.comments import ERRORS
 from rejoinder.api.schemas import RatingIn, RatingOut
 from rejoinder.comments.identity import commenter_for
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.lookup import find_page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
@@ -22,9 +20,9 @@ def put_rating(request: HttpRequest, payload: RatingIn) -> HttpResponse:
     """Set this reader's rating of the page; rating again changes it."""
     page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
-    with transaction.atomic():
-        enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
-        page = rate_page(page=page, rater=commenter_for(key), stars=payload.stars)
+    page = rate_page(
+        page=page, rater=commenter_for(key), stars=payload.stars, ip_hash=ip_hash(request)
+    )
     body = {
         "rating": {"average": page.rating_average, "count": page.rating_count},
         "my_stars": payload.stars,

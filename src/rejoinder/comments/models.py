@@ -156,6 +156,11 @@ class Vote(models.Model):
     voter = models.ForeignKey(Commenter, on_delete=models.CASCADE, related_name="votes")
     value = models.SmallIntegerField(choices=[(1, "+1"), (-1, "-1")])
     created_at = models.DateTimeField(default=timezone.now)
+    # The network address it was counted from, as that day's keyed hash
+    # (`limits.addresses.address_of_the_day`), and which of the places the site gives one
+    # address on one comment it holds; empty when the address was not known.
+    address = models.CharField(max_length=32, blank=True, editable=False)
+    address_place = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -163,7 +168,36 @@ class Vote(models.Model):
             models.CheckConstraint(
                 condition=models.Q(value__in=[1, -1]), name="vote_is_plus_or_minus_one"
             ),
+            # Each place of an address on a comment holds one vote, so concurrent votes from
+            # one address can never count more than the places there are.
+            models.UniqueConstraint(
+                fields=["comment", "address", "address_place"],
+                condition=models.Q(address_place__isnull=False),
+                name="vote_one_per_address_place",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.value:+d} on {self.comment_id} by {self.voter_id}"
+
+
+class DiscardedVotes(models.Model):
+    """How many votes on a comment were not counted on one day (UTC).
+
+    A vote is discarded when the address it came from already holds every place the site
+    gives one address on a comment (`Site.max_votes_per_address`). Moderators see the count.
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("votes not counted")
+        verbose_name_plural = _("votes not counted")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "day"], name="discardedvotes_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} on {self.comment_id} ({self.day})"

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
+    "rejoinder.limits",
     "rejoinder.pages",
     "rejoinder.comments",
     "rejoinder.ratings",
@@ -220,6 +221,8 @@ REJOINDER: dict[str, Any] = {
     "RATE_POST_IP": _env("RATE_POST_IP", "30/60"),
     "RATE_VOTE": _env("RATE_VOTE", "60/60"),
     "RATE_VOTE_IP": _env("RATE_VOTE_IP", "300/60"),
+    "RATE_RATING": _env("RATE_RATING", "20/60"),
+    "RATE_RATING_IP": _env("RATE_RATING_IP", "120/60"),
     "RATE_SUBSCRIBE": _env("RATE_SUBSCRIBE", "10/3600"),
     "RATE_SUBSCRIBE_IP": _env("RATE_SUBSCRIBE_IP", "30/3600"),
     "RATE_FLAG": _env("RATE_FLAG", "10/3600"),

@@ -88,9 +88,15 @@ def _load_article(
         )
         ids[c["key"]] = posted.pk
         for n, voter in enumerate(voters[: c["up"] + c["down"]]):
-            vote_on_comment(comment_id=posted.pk, voter=voter, value=1 if n < c["up"] else -1)
+            vote_on_comment(
+                comment_id=posted.pk,
+                voter=voter,
+                value=1 if n < c["up"] else -1,
+                ip_hash="",
+                limited=False,
+            )
     for voter, stars in zip(voters, ratings, strict=False):
-        rate_page(page=page, rater=voter, stars=stars)
+        rate_page(page=page, rater=voter, stars=stars, ip_hash="", limited=False)
     return article, ids
 
 
@@ -113,7 +119,7 @@ def _load_inline_feedback(article: Article) -> None:
             moderated=False,
         )
         for voter in voters[: c["up"]]:
-            vote_on_comment(comment_id=comment.pk, voter=voter, value=1)
+            vote_on_comment(comment_id=comment.pk, voter=voter, value=1, ip_hash="", limited=False)
     text = extract_text(article.body_html)
     for p in demo_content.PROMPTS:
         block = next(

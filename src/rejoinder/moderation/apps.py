@@ -12,10 +12,7 @@ class ModerationConfig(AppConfig):
         from rejoinder.comments.policy import set_moderation_policy
         from rejoinder.moderation.alerts import alert_on_held
         from rejoinder.moderation.policy import SitePolicy
-        from rejoinder.moderation.ratelimit import purge_rate_counters
-        from rejoinder.outbox.worker import register_step
 
         set_moderation_policy(SitePolicy())
         # Inside the transaction: the alert mail is queued with the comment, or not at all.
         on(CommentHeld, alert_on_held, within_transaction=True)
-        register_step("rate-counters", purge_rate_counters, every_seconds=600)

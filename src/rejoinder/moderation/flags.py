@@ -10,9 +10,9 @@ from rejoinder.comments.markdown import find_forbidden_character
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.posting import change_status
 from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.alerts import alert_on_flag
 from rejoinder.moderation.models import AuditEntry, Flag, FlagReason, settings_for
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 
 NOTE_MAX_LENGTH = 500
 

@@ -1,4 +1,4 @@
-"""Moderation state: who moderates, each site's rules, flags, bans, the audit log, rate counters."""
+"""Moderation state: who moderates, each site's rules, flags, bans, the audit log."""
 
 from __future__ import annotations
 
@@ -12,24 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.pages.models import Page, Site
-
-
-class RateCounter(models.Model):
-    """How many times a key (action + reader or IP hash) acted in one fixed time window."""
-
-    bucket = models.CharField(max_length=150)
-    window_start = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["bucket", "window_start"], name="ratecounter_unique_window"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.bucket} @ {self.window_start}: {self.count}"
 
 
 class Role(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from rejoinder.comments.models import Comment, CommentStatus, body_digest
 from rejoinder.comments.policy import Reason, Submission, Verdict
 from rejoinder.errors import Forbidden, InvalidInput
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.learning import build_signals, signals_to_dict, site_model
 from rejoinder.moderation.models import (
     Ban,
@@ -28,7 +29,6 @@ from rejoinder.moderation.models import (
     SpamAction,
     settings_for,
 )
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.rules import find_phrase
 from rejoinder.moderation.spam.features import read_text
 from rejoinder.pages.models import Page

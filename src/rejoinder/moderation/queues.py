@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.errors import InvalidInput
 from rejoinder.moderation.models import Flag, FlagReason
+from rejoinder.moderation.uncounted import not_counted_totals
 from rejoinder.pages.models import Page, Site
 
 QUEUES = ("pending", "flagged", "spam", "recent")
@@ -100,7 +102,7 @@ def quote_of(comment: Comment) -> str:
 def read_queue(
     site: Site, name: str, *, limit: int = 50, before_id: int | None = None
 ) -> list[QueueItem]:
-    """Return a queue's comments, newest first, with their context. Three queries.
+    """Return a queue's comments, newest first, with their context. Four queries.
 
     `before_id` continues after the last item of the previous call. The caller checks that
     the reader of the queue moderates `site`.
@@ -131,6 +133,9 @@ def read_queue(
         .order_by("comment_id", "-n", "reason")
     ):
         flags[row["comment_id"]].append((row["reason"], row["n"]))
+    votes_refused, ratings_refused = not_counted_totals(
+        [c.pk for c in rows], list({c.page_id for c in rows})
+    )
     items = []
     for comment in rows:
         counts = history.get(comment.author_id, {})
@@ -142,6 +147,9 @@ def read_queue(
                 _("Flagged as %(reason)s by %(n)d reader(s).")
                 % {"reason": FlagReason(reason).label, "n": n}
             )
+        reasons += _not_counted_reasons(
+            votes_refused.get(comment.pk, 0), ratings_refused.get(comment.page_id, 0)
+        )
         items.append(
             QueueItem(
                 comment=comment,
@@ -160,3 +168,31 @@ def read_queue(
             )
         )
     return items
+
+
+def _not_counted_reasons(votes: int, ratings: int) -> list[str]:
+    """Say how many votes on the comment, and ratings of its page, were refused."""
+    reasons = []
+    if votes:
+        reasons.append(
+            ngettext(
+                "%(n)d vote on it was not counted: more came from one network address "
+                "than the site counts.",
+                "%(n)d votes on it were not counted: more came from one network address "
+                "than the site counts.",
+                votes,
+            )
+            % {"n": votes}
+        )
+    if ratings:
+        reasons.append(
+            ngettext(
+                "%(n)d rating of its page was not counted: more came from one network "
+                "address than the site counts.",
+                "%(n)d ratings of its page were not counted: more came from one network "
+                "address than the site counts.",
+                ratings,
+            )
+            % {"n": ratings}
+        )
+    return reasons

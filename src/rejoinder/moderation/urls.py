@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:site_id>/comments/<id:comment_id>/ban", views.ban, name="ban"),
     path("<id:site_id>/bans/", views.bans, name="bans"),
     path("<id:site_id>/bans/<id:ban_id>/lift", views.lift, name="lift"),
+    path("<id:site_id>/not-counted/", views.not_counted, name="not_counted"),
     path("<id:site_id>/audit/", views.audit, name="audit"),
     path("<id:site_id>/undo", views.undo, name="undo"),
 ]

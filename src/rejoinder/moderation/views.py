@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rejoinder.comments.models import Comment
 from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.actions import (
     ACTIONS,
     audit_log,
@@ -42,8 +43,8 @@ from rejoinder.moderation.actions import (
 )
 from rejoinder.moderation.models import AuditEntry, Ban
 from rejoinder.moderation.queues import QUEUES, queue_counts, read_queue
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.roles import is_moderator, moderated_sites
+from rejoinder.moderation.uncounted import RECENT_DAYS, not_counted_lately
 from rejoinder.pages.models import Site
 from rejoinder.request_identity import ip_hash
 from rejoinder.widget.responses import refuse
@@ -381,6 +382,18 @@ def lift(request: HttpRequest, site: Site, ban_id: int) -> HttpResponse:
     except RejoinderError as exc:
         return _refuse(request, site, exc)
     return _done(request, site, _("The ban is lifted."), [])
+
+
+@require_GET
+@moderator_only
+def not_counted(request: HttpRequest, site: Site) -> HttpResponse:
+    """List the votes and ratings refused lately because one address had given its share."""
+    context = {
+        **_page_context(request, site, "not_counted"),
+        "rows": not_counted_lately(site),
+        "days": RECENT_DAYS,
+    }
+    return render(request, "moderation/not_counted.html", context)
 
 
 @require_GET

@@ -37,6 +37,15 @@ class Site(models.Model):
         _("default sort"), max_length=10, choices=CommentSort.choices, default=CommentSort.NEWEST
     )
     page_size = models.PositiveSmallIntegerField(_("top-level comments per page"), default=20)
+    max_votes_per_address = models.PositiveSmallIntegerField(
+        _("votes counted per network address"),
+        default=5,
+        help_text=_(
+            "How many votes on one comment, and ratings of one page, count from one network "
+            "address each day (UTC). Households and offices share an address; more are "
+            "refused and shown to moderators. 0 counts them all."
+        ),
+    )
     date_format = models.CharField(
         _("timestamp format"),
         max_length=40,

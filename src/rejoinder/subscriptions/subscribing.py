@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from rejoinder.comments.posting import clean_email
 from rejoinder.errors import Forbidden, InvalidInput
+from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.subscriptions.mail import send_confirmation
 from rejoinder.subscriptions.models import ConfirmedAddress, Subscription, SubscriptionKind
@@ -23,13 +24,21 @@ class SubscribeResult:
 
 
 def subscribe(
-    *, page: Page, email: str, kind: str, reader_key: str, now: datetime | None = None
+    *,
+    page: Page,
+    email: str,
+    kind: str,
+    reader_key: str,
+    ip_hash: str,
+    now: datetime | None = None,
 ) -> SubscribeResult:
     """Subscribe an address to a page's comments (`page`) or to replies to the reader's own.
 
     An address counts as the reader's only once they followed a link sent to it: the first time
     on a site, a confirmation mail goes out and nothing else does until it is followed. The
-    answer never tells whether anyone else subscribed that address.
+    answer never tells whether anyone else subscribed that address. The rate limits (per
+    reader and per `ip_hash`, the client's `request_identity.ip_hash`, "" when unknown) are
+    counted in the same transaction.
     """
     email = clean_email(email)
     if not email:
@@ -42,6 +51,7 @@ def subscribe(
         raise Forbidden(_("This discussion is closed; it has nothing new to notify of."))
     now = now or timezone.now()
     with transaction.atomic():
+        enforce_rate_limit("subscribe", reader_key=reader_key, ip_hash=ip_hash)
         known = ConfirmedAddress.objects.filter(
             site_id=page.site_id, email__iexact=email, reader_key=reader_key
         ).exists()

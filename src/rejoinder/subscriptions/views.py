@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rejoinder.config.middleware import wants_fragment
 from rejoinder.errors import RejoinderError
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
 from rejoinder.subscriptions.models import Subscription
@@ -36,12 +35,12 @@ def subscribe_to_page(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
     key, new_token = ensure_reader(request)
     try:
-        enforce_rate_limit("subscribe", reader_key=key, ip_hash=ip_hash(request))
         result = subscribe(
             page=page,
             email=request.POST.get("email", ""),
             kind=request.POST.get("kind", ""),
             reader_key=key,
+            ip_hash=ip_hash(request),
         )
     except RejoinderError as exc:
         return refuse(request, exc, "subscriptions/message.html", {})

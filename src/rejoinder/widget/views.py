@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -31,7 +30,6 @@ from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
-from rejoinder.moderation.ratelimit import enforce_rate_limit
 from rejoinder.moderation.timing import seconds_since
 from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
@@ -209,7 +207,10 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
             comment = post_comment(**fields, parent_id=form.cleaned_data["parent"])
         notice = " ".join(
             n
-            for n in (_held_notice(comment), _subscribe_author(form, page=page, reader_key=key))
+            for n in (
+                _held_notice(comment),
+                _subscribe_author(form, page=page, reader_key=key, ip_hash=fields["ip_hash"]),
+            )
             if n
         )
     except RejoinderError as exc:
@@ -263,7 +264,7 @@ def passage_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     return HttpResponse(panel)
 
 
-def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str) -> str:
+def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str, ip_hash: str) -> str:
     """Subscribe a commenter who ticked "notify me of replies"; return what to tell them."""
     if not form.cleaned_data.get("notify_replies"):
         return ""
@@ -271,7 +272,11 @@ def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str) -> str:
         return _("To be notified of replies, give your email address.")
     try:
         result = subscribe(
-            page=page, email=form.cleaned_data["email"], kind="replies", reader_key=reader_key
+            page=page,
+            email=form.cleaned_data["email"],
+            kind="replies",
+            reader_key=reader_key,
+            ip_hash=ip_hash,
         )
     except RejoinderError as exc:  # the comment is posted; only the subscription failed
         return exc.message
@@ -340,11 +345,12 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise _first_form_error(form)
-        with transaction.atomic():
-            enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
-            comment = vote_on_comment(
-                comment_id=comment_id, voter=commenter_for(key), value=form.cleaned_data["value"]
-            )
+        comment = vote_on_comment(
+            comment_id=comment_id,
+            voter=commenter_for(key),
+            value=form.cleaned_data["value"],
+            ip_hash=ip_hash(request),
+        )
     except RejoinderError as exc:
         return refuse(request, exc, "widget/message.html", {})
     if wants_fragment(request):
@@ -374,9 +380,12 @@ def rate(request: HttpRequest, page_id: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise InvalidInput(_("Choose from 1 to 5 stars."), field="stars")
-        with transaction.atomic():
-            enforce_rate_limit("vote", reader_key=key, ip_hash=ip_hash(request))
-            page = rate_page(page=page, rater=commenter_for(key), stars=form.cleaned_data["stars"])
+        page = rate_page(
+            page=page,
+            rater=commenter_for(key),
+            stars=form.cleaned_data["stars"],
+            ip_hash=ip_hash(request),
+        )
     except RejoinderError as exc:
         return refuse(request, exc, "widget/message.html", {})
     if wants_fragment(request):

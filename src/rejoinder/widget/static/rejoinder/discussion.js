@@ -114,6 +114,8 @@ async function onRate(root, form) {
   const sent = chosen();
   const response = await submitForm(form);
   if (!response.ok) {
+    // Nothing changed on the server: show the stars it has, and say why.
+    form.reset();
     announce(root, await problemDetail(response));
     return;
   }

@@ -1,24 +1,19 @@
-"""Atomic rate limits on writes, per reader and per IP (security.md rule 6).
+"""Atomic rate limits on writes, per reader and per IP.
 
 One upsert per check: the database increments and returns the count in a single statement,
-so concurrent requests can never both pass on a stale count (no check-then-insert).
+so concurrent requests can never both pass on a stale count (no check-then-insert). The
+domain functions call `enforce_rate_limit` inside their own transactions, so every surface
+(the box, the API, imports, the command line) meets the same limits.
 """
 
 import time
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from rejoinder.errors import RateLimited
-from rejoinder.moderation.models import RateCounter
-
-# The table name comes from the model; every value is a bound parameter.
-_UPSERT = (
-    f"INSERT INTO {RateCounter._meta.db_table} (bucket, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608
-    f"ON CONFLICT (bucket, window_start) DO UPDATE SET count = {RateCounter._meta.db_table}.count + 1 "
-    "RETURNING count"
-)
+from rejoinder.limits.counters import add_one
+from rejoinder.limits.models import RateCounter
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -35,9 +30,7 @@ def count_hit(key: str, period: int, now: float | None = None) -> tuple[int, int
     """
     now = time.time() if now is None else now
     window = int(now // period) * period
-    with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [key[:150], window])
-        (hits,) = cursor.fetchone()
+    hits = add_one(RateCounter, bucket=key[:150], window_start=window)
     return hits, int(window + period - now) + 1
 
 
@@ -54,10 +47,11 @@ def purge_rate_counters(now: float | None = None) -> int:
 
 
 def enforce_rate_limit(action: str, *, reader_key: str, ip_hash: str) -> None:
-    """Count one `action` (post, vote, rate) by this reader and IP; raise RateLimited past the limits.
+    """Count one `action` by this reader and IP; raise RateLimited past the limits.
 
-    Call inside the transaction of the write it guards, so a refused or failed write does
-    not cost the reader an attempt.
+    `action` names the settings `RATE_<ACTION>` (per reader) and `RATE_<ACTION>_IP`: post,
+    vote, rating, subscribe, flag, sign_in. Call inside the transaction of the write it
+    guards, so a refused or failed write does not cost the reader an attempt.
     """
     conf = settings.REJOINDER
     if not conf["RATE_LIMITS_ENABLED"]:

@@ -1,5 +1,5 @@
-from rejoinder.moderation.models import RateCounter
-from rejoinder.moderation.ratelimit import count_hit, parse_rate, purge_rate_counters
+from rejoinder.limits.models import RateCounter
+from rejoinder.limits.ratelimit import count_hit, parse_rate, purge_rate_counters
 
 
 def test_hits_count_up_within_a_window_and_restart_in_the_next(db: None) -> None:
