@@ -14,7 +14,7 @@ def test_subscribing_in_place_asks_to_confirm_by_mail(tab: Page, article: Articl
     box = open_article(tab, article)
     mark_document(tab)
     form = box.locator("form.rj-notify")
-    form.get_by_label("new replies to my comments").check()
+    form.get_by_label("Notify of").select_option("replies")
     form.get_by_label("Email").fill("ana@example.org")
     form.get_by_role("button", name="Subscribe").click()
 

@@ -69,7 +69,7 @@ def test_the_index_lists_articles_with_counts_and_ratings(
     html = client.get("/").content.decode()
     assert article.get_absolute_url() in html
     assert "1 comment" in html
-    assert "★ 5.0 (1 vote)" in html
+    assert "★ 5.0 · 1 vote" in html
 
 
 def test_the_atom_feed_lists_articles(client: Client, article: Article) -> None:

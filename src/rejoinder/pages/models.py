@@ -15,6 +15,10 @@ class CommentSort(models.TextChoices):
     BEST = "best", _("Most voted")
 
 
+# Day-month-year, two digits each, then the 24-hour time: 23-03-20 08:48 is 23 March 2020.
+DEFAULT_DATE_FORMAT = "d-m-y H:i"
+
+
 class Site(models.Model):
     """One publisher's installation entry: who may embed it and how its discussions behave."""
 
@@ -49,8 +53,11 @@ class Site(models.Model):
     date_format = models.CharField(
         _("timestamp format"),
         max_length=40,
-        default="y-m-d H:i",
-        help_text=_("Django date format, e.g. 'y-m-d H:i' shows 23-03-20 08:48."),
+        default=DEFAULT_DATE_FORMAT,
+        help_text=_(
+            "How comment times are shown, as a Django date format: 'd-m-y H:i' (day-month-year) "
+            "shows 23-03-20 08:48 for 23 March 2020."
+        ),
     )
 
     class Meta:

@@ -1,6 +1,8 @@
 """Our own article pages: the index, one article with its discussion, and the Atom feed."""
 
 import json
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -10,13 +12,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from rejoinder.inline.anchoring import MAX_QUOTE_CHARS
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.pages.models import Article
 from rejoinder.widget.box import render_box
 
+FAVICON = Path(__file__).parent / "static" / "rejoinder" / "favicon.ico"
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -28,6 +31,19 @@ def published_articles() -> QuerySet[Article]:
 def index(request: HttpRequest) -> HttpResponse:
     """List the latest articles with their comment counts and ratings."""
     return render(request, "pages/index.html", {"articles": published_articles()[:50]})
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Serve the site's icon at /favicon.ico, where browsers and feed readers ask for it."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def article_json_ld(article: Article, url: str) -> SafeString:

@@ -1,8 +1,12 @@
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
+from rejoinder.comments.models import Comment
 from rejoinder.moderation.timing import issue_form_stamp
+from rejoinder.widget.avatars import avatar_colour, initials
 
 register = template.Library()
 
@@ -23,3 +27,20 @@ def get_vote(votes: dict[int, int] | None, comment_id: int) -> int:
 def get_item(mapping: dict[int, Any] | None, key: int) -> Any:
     """Return mapping[key] from a {comment id: value} map, or None when absent."""
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def avatar(comment: Comment) -> SafeString:
+    """Return the comment author's initials avatar, hidden from screen readers (the name follows)."""
+    return format_html(
+        '<span class="rj-avatar rj-avatar-{}" aria-hidden="true">{}</span>',
+        avatar_colour(comment.author_id),
+        initials(comment.author_name),
+    )
+
+
+@register.filter
+def star_fills(average: float | None) -> list[int]:
+    """Return how full each of five stars is, in quarters (0-4), to show an average rating."""
+    quarters = round((average or 0) * 4)
+    return [max(0, min(4, quarters - 4 * star)) for star in range(5)]
