@@ -350,7 +350,9 @@ def test_inline_feedback_is_voted_on_and_edited_like_any_comment(
     highlight(tab, "four million").click()
     panel = tab.get_by_role("dialog")
     panel.get_by_role("button", name="Upvote").click()
-    expect(panel.get_by_role("button", name="Withdraw upvote")).to_contain_text("1")
+    expect(panel.get_by_role("button", name="Upvote, 1 vote")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     theirs.refresh_from_db()
     assert theirs.upvotes == 1
     panel.get_by_role("button", name="Close").click()

@@ -472,7 +472,8 @@ function init(body) {
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+    // A form in the panel closes first (the box's script handles that Escape).
+    if (event.key !== "Escape" || event.defaultPrevented) return;
     if (panel && (panel.contains(document.activeElement) || document.activeElement === document.body)) {
       closePanel();
     } else if (!floating.hidden) {
