@@ -4,6 +4,8 @@
 builds a response.
 """
 
+from collections.abc import Sequence
+
 
 class RejoinderError(Exception):
     """A request the domain refuses, with a message a person can act on."""
@@ -20,6 +22,15 @@ class RejoinderError(Exception):
 class InvalidInput(RejoinderError):
     status = 422
     title = "Invalid input"
+
+
+class InvalidFields(InvalidInput):
+    """Several fields refused at once. `message` and `field` are the first one's, so a surface
+    that reports one problem reports the same as before; forms show every one of `errors`."""
+
+    def __init__(self, errors: Sequence[InvalidInput]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = tuple(errors)
 
 
 class NotFound(RejoinderError):

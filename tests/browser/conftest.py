@@ -48,6 +48,12 @@ def live_db(transactional_db: None, django_db_serialized_rollback: None) -> None
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: the browser tests need it. Run "
+            "`make test-deps` as root, or install Debian's chromium package.",
+            pytrace=False,
+        )
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

@@ -1,10 +1,13 @@
-"""Small steps the browser tests share: open an article, mark the document, find a comment."""
+"""Small steps the browser tests share: open an article, mark the document, find a comment,
+check accessibility with axe-core."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from rejoinder.comments.models import Comment
@@ -48,3 +51,58 @@ def own_inner(item: Locator) -> Locator:
 
 def top_level_bodies(box: Locator) -> Locator:
     return box.locator(".rj-thread > .rj-comment > .rj-comment-inner .rj-body")
+
+
+def post_comment_in_box(box: Locator, body: str, *, name: str = "Ana") -> None:
+    form = box.locator("#rj-form-top")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Write a comment").fill(body)
+    form.get_by_role("button", name="Post", exact=True).click()
+
+
+def posted_item(box: Locator, body: str) -> Locator:
+    """Return the comment item whose own body reads `body` (once it is on the page), by its id."""
+    own_body = box.page.locator(":scope > .rj-comment-inner .rj-body", has_text=body)
+    item = box.locator(".rj-comment").filter(has=own_body)
+    expect(item).to_have_count(1)
+    return box.locator(f"#{item.get_attribute('id')}")
+
+
+def tab_until(tab: Page, target: Locator, *, most: int = 40) -> int:
+    """Press Tab until `target` has focus; return how many presses it took."""
+    for presses in range(1, most + 1):
+        tab.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return presses
+    raise AssertionError(f"{target} was not reached with {most} presses of Tab")
+
+
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+LANDMARK_RULES = re.compile(r"^(landmark-|region$)")
+
+
+def accessibility_problems(tab: Page) -> list[str]:
+    """Run axe-core on the page as it is now; describe its serious, critical and landmark findings.
+
+    Serious and critical violations, and any about landmarks (which axe rates moderate), each
+    as "rule (impact): help — the first offending elements".
+    """
+    if not AXE_SCRIPT.exists():
+        pytest.fail(
+            f"axe-core is not installed at {AXE_SCRIPT}: run `make test-deps` "
+            "(it runs `npm ci --prefix tests/browser`).",
+            pytrace=False,
+        )
+    # Evaluated through the DevTools protocol, so the page's CSP does not stop it.
+    tab.evaluate(AXE_SCRIPT.read_text())
+    violations = tab.evaluate(
+        """async () => (await axe.run(document)).violations.map((v) => ({
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.slice(0, 3).map((n) => n.html.slice(0, 160)),
+           }))"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical") or LANDMARK_RULES.match(v["id"])
+    ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
-from tests.browser.helpers import SeedComments, comment_item, open_article, own_inner
+from playwright.sync_api import Page, expect
+from tests.browser.helpers import SeedComments, comment_item, open_article, own_inner, tab_until
 
 from rejoinder.comments.markdown import render_markdown
 from rejoinder.pages.models import Article
@@ -13,15 +13,6 @@ from rejoinder.ratings.models import Rating
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("rate_limits_off")]
 
 PHONE_WIDTH = 375
-
-
-def tab_until(tab: Page, target: Locator, *, most: int = 40) -> int:
-    """Press Tab until `target` has focus; return how many presses it took."""
-    for presses in range(1, most + 1):
-        tab.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return presses
-    raise AssertionError(f"{target} was not reached with {most} presses of Tab")
 
 
 def test_the_rating_and_the_post_button_are_reachable_with_tab(tab: Page, article: Article) -> None:

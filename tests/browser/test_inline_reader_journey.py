@@ -8,7 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Locator, Page, expect
-from tests.browser.helpers import open_article
+from tests.browser.helpers import open_article, tab_until
 
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.inline.models import Anchor, Prompt
@@ -196,12 +196,15 @@ def test_a_selection_longer_than_a_quote_can_be_is_explained(tab: Page, live_db:
 def test_the_keyboard_route_comments_on_a_paragraph(tab: Page, story: Article) -> None:
     box = open_article(tab, story)
     tab.locator("body").focus()
-    link = tab.get_by_role("button", name="Comment on this paragraph").nth(1)
-    for _ in range(12):
-        tab.keyboard.press("Tab")
-        if link.evaluate("(el) => el === document.activeElement"):
-            break
+    links = tab.get_by_role("button", name="Comment on this paragraph")
+    tab_until(tab, links.first, most=12)
+    # The paragraph links are one Tab stop; the arrow keys move between them.
+    tab.keyboard.press("ArrowDown")
+    link = links.nth(1)
     expect(link).to_be_focused()
+    expect(link).to_have_accessible_description(
+        "The arrow keys move to the other paragraphs' links."
+    )
     tab.keyboard.press("Enter")
     form = box.locator("#rj-form-top")
     expect(form.get_by_label("Write a comment")).to_be_focused()
@@ -347,7 +350,9 @@ def test_inline_feedback_is_voted_on_and_edited_like_any_comment(
     highlight(tab, "four million").click()
     panel = tab.get_by_role("dialog")
     panel.get_by_role("button", name="Upvote").click()
-    expect(panel.get_by_role("button", name="Withdraw upvote")).to_contain_text("1")
+    expect(panel.get_by_role("button", name="Upvote, 1 vote")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     theirs.refresh_from_db()
     assert theirs.upvotes == 1
     panel.get_by_role("button", name="Close").click()

@@ -100,7 +100,7 @@ def test_without_js_a_vote_is_counted_and_can_be_withdrawn(
 
     expect(nojs_tab).to_have_url(re.compile(rf"#comment-{first.pk}$"))
     expect(up).to_have_attribute("aria-pressed", "true")
-    expect(up).to_have_accessible_name("Withdraw upvote")
+    expect(up).to_have_accessible_name("Upvote, 1 vote")
     expect(up.locator(".rj-count")).to_have_text("1")
 
     up.click()
@@ -199,3 +199,103 @@ def test_without_js_a_refused_comment_comes_back_with_the_text_kept(
     expect(nojs_tab).to_have_url(re.compile(r"#comment-\d+$"))
     expect(top_level_bodies(nojs_tab.locator("#comments"))).to_have_text(["Tolls should stay."])
     assert Comment.objects.get().author.email == "ana@example.org"
+
+
+def highlighted(item: Locator) -> bool:
+    """Tell whether a comment is set apart from the others (its own part has a background)."""
+    return bool(
+        own_inner(item).evaluate(
+            "(el) => getComputedStyle(el).backgroundColor !== 'rgba(0, 0, 0, 0)'"
+        )
+    )
+
+
+def test_without_js_the_reply_form_has_a_cancel_link_back_to_the_comment(
+    nojs_tab: Page, article: Article, seed_comments: SeedComments
+) -> None:
+    [first] = seed_comments(1)
+    box = open_plain_article(nojs_tab, article)
+    own_inner(comment_item(box, first)).get_by_role("link", name="Reply").click()
+    reply_box = comment_item(box, first).locator(f":scope > #reply-{first.pk}")
+
+    reply_box.get_by_role("link", name="Cancel").click()
+
+    expect(nojs_tab).to_have_url(re.compile(rf"\?sort=newest&page=1#comment-{first.pk}$"))
+    expect(box.locator(".rj-reply-box")).to_have_count(0)
+    expect(comment_item(box, first)).to_be_in_viewport()
+
+
+def test_without_js_an_empty_form_comes_back_with_every_field_marked(
+    nojs_tab: Page, article: Article
+) -> None:
+    form = open_plain_article(nojs_tab, article).locator("#rj-form-top")
+    form.get_by_label("Website (optional)").fill("ftp://example.org")
+
+    form.get_by_role("button", name="Post", exact=True).click()
+
+    expect(nojs_tab.get_by_role("heading", level=1)).to_have_text("Your comment was not posted")
+    expect(nojs_tab.get_by_role("alert").first.get_by_role("listitem")).to_have_text(
+        [
+            "Write something before posting.",
+            "Please give a name to show with your comment.",
+            "The website must be an http:// or https:// address.",
+        ]
+    )
+    retry = nojs_tab.locator("#rj-form-retry")
+    body = retry.get_by_label("Write a comment")
+    expect(body).to_be_focused()
+    for label, message in (
+        ("Write a comment", "Write something before posting."),
+        ("Name", "Please give a name to show with your comment."),
+        ("Website (optional)", "The website must be an http:// or https:// address."),
+    ):
+        field = retry.get_by_label(label, exact=True)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(re.compile("^" + re.escape(message)))
+    email = retry.get_by_label("Email (optional, never shown)")
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    expect(retry.get_by_label("Website (optional)")).to_have_value("ftp://example.org")
+
+
+def test_without_js_a_posted_comment_is_announced_and_highlighted(
+    nojs_tab: Page, article: Article, seed_comments: SeedComments
+) -> None:
+    [other] = seed_comments(1)
+
+    item = post_plain_comment(nojs_tab, article, "Finally, a lane for bikes.")
+
+    status = nojs_tab.locator("#comments").get_by_role("status")
+    expect(status).to_have_text("Your comment was posted.")
+    expect(own_inner(item).locator(".rj-body")).to_have_text("Finally, a lane for bikes.")
+    assert highlighted(item)
+    assert not highlighted(comment_item(nojs_tab.locator("#comments"), other))
+
+
+def test_a_permalinked_comment_is_highlighted(
+    nojs_tab: Page, tab: Page, article: Article, seed_comments: SeedComments
+) -> None:
+    linked, other = seed_comments(2)
+    for reader in (nojs_tab, tab):
+        reader.goto(f"/c/{linked.pk}/")
+
+        expect(reader).to_have_url(re.compile(rf"#comment-{linked.pk}$"))
+        box = reader.locator("#comments")
+        expect(comment_item(box, linked)).to_be_in_viewport()
+        assert highlighted(comment_item(box, linked))
+        assert not highlighted(comment_item(box, other))
+        expect(box.locator(".rj-status")).to_have_text("")  # only the author hears "posted"
+
+
+def test_without_js_the_forms_are_filled_with_the_name_the_reader_used_last(
+    nojs_tab: Page, article: Article, seed_comments: SeedComments
+) -> None:
+    [first] = seed_comments(1)
+    post_plain_comment(nojs_tab, article, "Tolls should stay.")
+    box = nojs_tab.locator("#comments")
+    expect(box.locator("#rj-form-top").get_by_label("Name")).to_have_value("Ana")
+
+    own_inner(comment_item(box, first)).get_by_role("link", name="Reply").click()
+
+    reply_form = box.locator(f"#rj-form-reply-{first.pk}")
+    expect(reply_form.get_by_label("Name")).to_have_value("Ana")
+    expect(reply_form.get_by_label("Your reply")).to_have_value("")

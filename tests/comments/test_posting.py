@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
-from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rejoinder.errors import Conflict, Forbidden, InvalidFields, InvalidInput, NotFound
 from rejoinder.pages.models import Page, Site
 
 
@@ -65,6 +65,22 @@ def test_bad_fields_are_refused_with_the_field_named_and_nothing_stored(
     assert Comment.objects.count() == 0
     page.refresh_from_db()
     assert page.comment_count == 0
+
+
+def test_every_bad_field_is_named_at_once_the_first_as_the_message(
+    page: Page, reader: Commenter
+) -> None:
+    with pytest.raises(InvalidFields) as refused:
+        _post(page, reader, body="", name="", email="not-an-address", website="ftp://x.org")
+    assert [(e.field, e.message) for e in refused.value.errors] == [
+        ("name", "Please give a name to show with your comment."),
+        ("email", "That email address is not valid."),
+        ("website", "The website must be an http:// or https:// address."),
+        ("body", "Write something before posting."),
+    ]
+    first = refused.value.errors[0]
+    assert (refused.value.field, refused.value.message) == (first.field, first.message)
+    assert Comment.objects.count() == 0
 
 
 def test_the_length_message_says_how_long_and_the_limit(page: Page, reader: Commenter) -> None:

@@ -79,6 +79,19 @@ def test_each_outermost_block_gets_one_link_quoting_its_first_paragraph(article:
     assert re.search(r'</pre><span class="rj-para-tools" data-rj-skip><a ', rendered)
 
 
+def test_list_items_hold_their_own_controls_so_lists_hold_only_items(article: Article) -> None:
+    rendered = render_article_body(article)
+    # A list may hold nothing but its items: the controls end each item instead.
+    assert not re.search(r"</li>\s*<span", rendered)
+    items = re.findall(r"<li\b.*?</li>", rendered, flags=re.DOTALL)
+    assert len(items) == 4
+    assert all(
+        re.search(r'<span class="rj-para-tools" data-rj-skip>.*</span></li>$', i, re.DOTALL)
+        for i in items
+    )
+    assert extract_text(rendered) == extract_text(article.body_html)
+
+
 def test_quote_paragraph_describes_a_whole_block_with_its_context(article: Article) -> None:
     quote = quote_paragraph(article, 2)
     assert quote is not None

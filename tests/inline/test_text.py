@@ -76,6 +76,17 @@ def test_text_outside_every_block_is_not_part_of_the_text() -> None:
     assert extract_text("stray <p>kept</p> words").text == "kept"
 
 
+def test_elements_marked_skip_and_all_inside_them_are_not_text() -> None:
+    shown = (
+        "<ul><li>Cyclists get a lane."
+        '<span class="rj-para-tools" data-rj-skip><a href="#">Comment<span> on it</span></a>'
+        "<br><p>not a block</p></span></li>"
+        "<li>Buses <b>keep</b> their stop.<img data-rj-skip alt=x> Always.</li></ul>"
+    )
+    assert extract_text(shown).text == "Cyclists get a lane.\n\nBuses keep their stop. Always."
+    assert [(b.start, b.end) for b in extract_text(shown).blocks] == [(0, 20), (22, 52)]
+
+
 def test_block_at_finds_the_block_of_an_offset_and_none_between_blocks() -> None:
     article = extract_text("<p>ab</p><p>cd</p>")
     assert article.block_at(0) == article.blocks[0]

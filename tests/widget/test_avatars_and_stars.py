@@ -104,7 +104,7 @@ def test_the_rating_shows_the_average_as_filled_stars_with_votes(
     client: Client, article: Article, make_reader: Callable[[], Commenter]
 ) -> None:
     for stars in (4, 4, 5, 4, 4):
-        rate_page(page=article.page, rater=make_reader(), stars=stars)
+        rate_page(page=article.page, rater=make_reader(), stars=stars, ip_hash="", limited=False)
 
     html = client.get(article.get_absolute_url()).content.decode()
     summary = re.search(r'<p class="rj-rating-summary">(.*?)</p>', html, re.S)

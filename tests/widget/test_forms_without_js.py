@@ -243,3 +243,70 @@ def test_the_edit_page_says_when_the_window_has_closed(browser: Client, article:
     response = browser.get(f"/discussion/comments/{comment.pk}/edit")
     assert response.status_code == 403
     assert "15 minutes" in response.content.decode()
+
+
+def test_an_empty_post_names_every_refused_field_for_the_script(
+    browser: Client, article: Article
+) -> None:
+    url = article.get_absolute_url()
+    response = browser.post(
+        f"/discussion/{article.page.pk}/comments",
+        {"csrfmiddlewaretoken": _csrf(browser, url), "name": "", "body": ""},
+        headers={"X-Rejoinder-Fragment": "1"},
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["errors"] == [
+        {"field": "name", "detail": "Please give a name to show with your comment."},
+        {"field": "body", "detail": "Write something before posting."},
+    ]
+    assert (problem["field"], problem["detail"]) == ("name", problem["errors"][0]["detail"])
+
+
+def test_an_empty_post_without_js_marks_every_field_and_focuses_the_first(
+    browser: Client, article: Article
+) -> None:
+    response = _post_comment(browser, article, "", name="")
+    html = response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    body = re.search(r"<textarea [^>]*>", html).group(0)  # type: ignore[union-attr]
+    name = re.search(r'<input id="rj-form-retry-name"[^>]*>', html).group(0)  # type: ignore[union-attr]
+    assert 'aria-invalid="true"' in body
+    assert " autofocus" in body
+    assert 'aria-describedby="rj-form-retry-body-error ' in body
+    assert 'aria-invalid="true"' in name
+    assert 'aria-describedby="rj-form-retry-name-error"' in name
+    assert "autofocus" not in name
+    assert re.search(r'id="rj-form-retry-name-error">Please give a name', html)
+    assert re.search(r'id="rj-form-retry-body-error">Write something before posting', html)
+    assert "maxlength" not in body  # long text is refused with a message, never cut
+
+
+def test_the_posted_message_after_a_redirect_is_for_the_author_only(
+    browser: Client, article: Article
+) -> None:
+    location = _post_comment(browser, article, "First!")["Location"]  # type: ignore[index]
+    comment = Comment.objects.get()
+    assert f"posted={comment.pk}#comment-{comment.pk}" in location
+
+    mine = browser.get(location).content.decode()
+    theirs = Client().get(location).content.decode()
+
+    status = r'<div class="rj-status" role="status" aria-live="polite">([^<]*)</div>'
+    assert re.search(status, mine).group(1) == "Your comment was posted."  # type: ignore[union-attr]
+    assert re.search(status, theirs).group(1) == ""  # type: ignore[union-attr]
+
+
+def test_a_reply_form_without_js_offers_to_cancel_back_to_the_comment(
+    browser: Client, article: Article
+) -> None:
+    _post_comment(browser, article, "Top")
+    top = Comment.objects.get()
+    html = browser.get(f"{article.get_absolute_url()}?reply={top.pk}").content.decode()
+
+    assert re.search(
+        rf'<a class="rj-button rj-reply-cancel" href="{re.escape(article.get_absolute_url())}'
+        rf'\?sort=newest&amp;page=1#comment-{top.pk}"',
+        html,
+    )

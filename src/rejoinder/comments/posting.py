@@ -17,7 +17,7 @@ from rejoinder.comments.markdown import find_forbidden_character, render_markdow
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
 from rejoinder.email_address import clean_email_address
-from rejoinder.errors import Conflict, Forbidden, InvalidInput, NotFound
+from rejoinder.errors import Conflict, Forbidden, InvalidFields, InvalidInput, NotFound
 from rejoinder.pages.models import Page
 
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -103,6 +103,33 @@ def clean_body(body: str) -> str:
     return body
 
 
+def clean_comment_fields(
+    *, name: str, email: str, website: str, body: str
+) -> tuple[str, str, str, str]:
+    """Check the fields a commenter writes; return them cleaned (name, email, website, body).
+
+    Every field is checked, so a form can mark all its mistakes at once: a refusal raises one
+    InvalidFields listing them in this order (the first is the one a single message names).
+    """
+    checks = (
+        (clean_name, name),
+        (clean_email, email),
+        (clean_website, website),
+        (clean_body, body),
+    )
+    cleaned: list[str] = []
+    errors: list[InvalidInput] = []
+    for clean, value in checks:
+        try:
+            cleaned.append(clean(value))
+        except InvalidInput as exc:
+            errors.append(exc)
+    if errors:
+        raise InvalidFields(errors)
+    name, email, website, body = cleaned
+    return name, email, website, body
+
+
 def _placement(
     page: Page, parent_id: int | None, author: Commenter
 ) -> tuple[Comment | None, Comment | None, int]:
@@ -156,10 +183,9 @@ def post_comment(
     submitted) are evidence for the spam filter. A refusing verdict raises its RejoinderError
     and stores nothing.
     """
-    name = clean_name(name)
-    email = clean_email(email)
-    website = clean_website(website)
-    body = clean_body(body)
+    name, email, website, body = clean_comment_fields(
+        name=name, email=email, website=website, body=body
+    )
     body_html = render_markdown(body)
     if not page.is_open:
         raise Forbidden(_("This page is closed to new comments."))

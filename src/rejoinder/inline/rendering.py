@@ -138,6 +138,8 @@ class _BlockEnds(HTMLParser):
 
     Controls go right after an outermost block: text outside every block is not part of the
     article's text (see `inline.text`), so they never shift a passage, whatever the nesting.
+    List items and definitions are the exception (a list may hold nothing but its items): their
+    controls go at the end inside them, where `data-rj-skip` keeps them out of the text.
     """
 
     def __init__(self) -> None:
@@ -171,6 +173,7 @@ class _BlockEnds(HTMLParser):
 
 
 _TABLE_PARTS = frozenset({"td", "th", "caption"})
+_LIST_ITEMS = frozenset({"li", "dt", "dd"})
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _VOID = frozenset({"br", "hr", "img", "wbr", "input", "col", "area", "source", "meta", "link"})
 
@@ -195,8 +198,10 @@ def _insert_controls(annotated: str, *, page: Page, prompts: dict[int, list[Prom
             "widget/paragraph_tools.html",
             {"page": page, "index": numbered[0], "prompts": here, "link": link},
         )
-        # After the end tag; inside <pre> or between tags every whitespace character would show.
-        offset = annotated.index(">", line_starts[line - 1] + column) + 1
+        # A list item's inside, before its end tag; any other block's end, after it (inside
+        # <pre> or between tags every whitespace character would show).
+        end_tag = line_starts[line - 1] + column
+        offset = end_tag if tag in _LIST_ITEMS else annotated.index(">", end_tag) + 1
         insertions.append((offset, _BETWEEN_TAGS.sub("><", tools.strip())))
     out = annotated
     for offset, markup in sorted(insertions, reverse=True):

@@ -13,6 +13,9 @@ the reader's browser must agree on that text exactly. The rule, over sanitised a
   whitespace there; the nested block's text belongs to the nested block only.
 - A `pre` block keeps its text as written, less leading and trailing line breaks.
 - Blocks with no text are left out; text outside every block is not part of the text.
+- An element marked `data-rj-skip` (our own controls, put into list items when the article
+  is shown) is not part of the text, nor is anything inside it. Sanitised article HTML never
+  has one; the rule is here so that the page as shown extracts to the same text.
 
 Offsets count Python code points (see the note in `anchoring.py` about UTF-16 in browsers).
 """
@@ -33,6 +36,7 @@ BLOCK_TAGS = frozenset(
 )
 BLOCK_SEPARATOR = "\n\n"
 MARK_TAG = "mark"
+SKIP_ATTRIBUTE = "data-rj-skip"
 
 _VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "input", "meta", "link", "source", "area"})
 _HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
@@ -104,8 +108,11 @@ class _Tokenizer(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tokens: list[tuple[int, str, str]] = []
+        self.skipped: set[int] = set()  # start tags marked data-rj-skip
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name == SKIP_ATTRIBUTE for name, _ in attrs):
+            self.skipped.add(len(self.tokens))
         self.tokens.append((_START, tag, self.get_starttag_text() or f"<{tag}>"))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -197,8 +204,16 @@ def _layout(body_html: str) -> _Layout:
     drafts: list[_BlockDraft] = []
     open_blocks: list[_BlockDraft] = []
     open_tags: list[str] = []
+    skip_depth: int | None = None  # len(open_tags) outside the data-rj-skip element being skipped
     for number, (kind, tag, data) in enumerate(tokens):
-        if kind == _START:
+        if kind == _START and (skip_depth is not None or number in parser.skipped):
+            if skip_depth is None:
+                skip_depth = len(open_tags)
+            if tag not in _VOID_TAGS:
+                open_tags.append(tag)
+            elif skip_depth == len(open_tags):
+                skip_depth = None  # a void element marked skip: nothing inside it
+        elif kind == _START:
             if tag in BLOCK_TAGS:
                 if open_blocks:
                     open_blocks[-1].add(-1, " ")
@@ -217,13 +232,16 @@ def _layout(body_html: str) -> _Layout:
             # Close everything opened since, as browsers do with misnested tags.
             while open_tags:
                 closed = open_tags.pop()
-                if closed in BLOCK_TAGS and open_blocks:
+                if skip_depth is not None:
+                    if len(open_tags) == skip_depth:
+                        skip_depth = None
+                elif closed in BLOCK_TAGS and open_blocks:
                     open_blocks.pop()
                     if open_blocks:
                         open_blocks[-1].add(-1, " ")
                 if closed == tag:
                     break
-        elif kind == _TEXT and open_blocks:
+        elif kind == _TEXT and open_blocks and skip_depth is None:
             open_blocks[-1].add(number, data)
 
     parts: list[str] = []

@@ -19,6 +19,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
@@ -47,6 +48,8 @@ from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
 
 CSRF_PLACEHOLDER = "__rj_csrf_token__"
+POSTED_PARAMETER = "posted"
+"""The query parameter a no-JS post's redirect carries: the id of the comment just posted."""
 FRAGMENT_CACHE_SECONDS = 60  # bounds how stale "5 minutes ago" can get in cached markup
 
 
@@ -67,6 +70,7 @@ class BoxRequest:
     filter: str = ALL
     passage: int | None = None
     prompt: int | None = None
+    posted: int | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest, page: Page) -> BoxRequest:
@@ -79,6 +83,7 @@ class BoxRequest:
             filter=INLINE if request.GET.get("filter") == INLINE else ALL,
             passage=small_int(request.GET.get("passage")),
             prompt=small_int(request.GET.get("prompt")),
+            posted=small_int(request.GET.get(POSTED_PARAMETER)),
         )
 
 
@@ -136,17 +141,19 @@ def quote_context(page: Page, comments: list[Comment]) -> dict:
 def _thread_context(window: ThreadWindow, reader: Commenter | None, box: BoxRequest) -> dict:
     page = window.page
     comments = window.comments()
+    here = page_link(page, sort=window.sort, page_number=window.page_number, filter=box.filter)
     return {
         "window": window,
         "page": page,
         "site": page.site,
         "reader_id": reader.pk if reader else None,
+        "reader_name": reader.display_name if reader else "",
         "my_votes": votes_by(reader, [c.pk for c in comments]) if reader else {},
         "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
         "reply_to": box.reply_to,
-        "reply_base": page_link(
-            page, sort=window.sort, page_number=window.page_number, filter=box.filter
-        ).replace("#comments", "&reply="),
+        "reply_base": here.replace("#comments", "&reply="),
+        "here_link": here.removesuffix("#comments"),
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         "csrf_token_value": CSRF_PLACEHOLDER,
         "next_link": page_link(
             page, sort=window.sort, page_number=window.page_number + 1, filter=box.filter
@@ -260,6 +267,33 @@ def _form_quote(page: Page, box: BoxRequest) -> tuple[QuotedParagraph | None, Pr
     return quote, prompt
 
 
+def held_notice(comment: Comment) -> str:
+    """Tell the author their comment waits for a moderator (never that they are shadow-banned)."""
+    if comment.status == CommentStatus.PENDING and not comment.shadowed:
+        return _("Others will see it once a moderator approves it.")
+    return ""
+
+
+def _posted_message(page: Page, reader: Commenter | None, comment_id: int | None) -> str:
+    """Return "Your comment was posted." for the author of `comment_id`, arriving from a no-JS
+    post; "" for anyone else (the link may be shared) or a comment no longer there."""
+    if reader is None or comment_id is None:
+        return ""
+    comment = (
+        Comment.objects.filter(
+            pk=comment_id,
+            page=page,
+            author=reader,
+            status__in=(CommentStatus.PUBLISHED, CommentStatus.PENDING),
+        )
+        .only("status", "shadowed")
+        .first()
+    )
+    if comment is None:
+        return ""
+    return " ".join(m for m in (_("Your comment was posted."), held_notice(comment)) if m)
+
+
 def render_box(request: HttpRequest, page: Page) -> SafeString:
     """Return the whole discussion box (rating, filter bar, form, thread) for a page."""
     box = BoxRequest.from_request(request, page)
@@ -285,6 +319,8 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "quote": quote,
         "prompt": prompt,
         "cancel_link": f"{page.get_absolute_url()}#comment-form",
+        "reader_name": reader.display_name if reader else "",
+        "status_message": _posted_message(page, reader, box.posted),
     }
     return render_to_string("widget/box.html", context, request=request)
 
@@ -329,6 +365,7 @@ def render_passage_panel(
         "reply_base": reply_base(page),
         "csrf_token_value": get_token(request),
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        "reader_name": reader.display_name if reader else "",
         **quote_context(page, comments),
     }
     return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output

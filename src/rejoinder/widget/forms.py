@@ -12,16 +12,16 @@ _MAX_CONTEXT_CHARS = DEFAULT_CONTEXT_CHARS * 8
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
-    email = forms.CharField(
-        label=_("Email (optional, never shown)"), required=False, max_length=254
-    )
-    website = forms.CharField(label=_("Website (optional)"), required=False, max_length=300)
+    # The commenter's fields are only read here: `clean_comment_fields` checks them all at
+    # once, so the reader learns every mistake in one answer. (Body length is measured there
+    # too, after browsers' CRLF line breaks are normalised.)
+    name = forms.CharField(label=_("Name"), required=False)
+    email = forms.CharField(label=_("Email (optional, never shown)"), required=False)
+    website = forms.CharField(label=_("Website (optional)"), required=False)
     body = forms.CharField(
         label=_("Comment"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        # No max_length: browsers send line breaks as CRLF, which would count twice here;
-        # clean_body measures the text after normalising them.
         help_text=_("Markdown: *emphasis*, **bold**, [links](https://…), > quotes, `code`, lists."),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import quote
 
+from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -25,7 +27,7 @@ from rejoinder.comments.posting import delete_comment, edit_comment, get_own_com
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem, wants_fragment
-from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
+from rejoinder.errors import Forbidden, InvalidFields, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
@@ -36,7 +38,9 @@ from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe
 from rejoinder.widget.box import (
+    POSTED_PARAMETER,
     BoxRequest,
+    held_notice,
     inline_total,
     page_link,
     quote_context,
@@ -47,15 +51,19 @@ from rejoinder.widget.box import (
     small_int,
 )
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
-from rejoinder.widget.responses import refuse
+from rejoinder.widget.responses import field_errors, refuse
+
+
+def _labelled_error(form: forms.Form, field: str, message: str) -> InvalidInput:
+    label = form.fields[field].label if field in form.fields else ""
+    return InvalidInput(f"{label}: {message}" if label else message, field=field)
 
 
 def _first_form_error(
     form: CommentForm | EditForm | VoteForm | RatingForm | ReportForm,
 ) -> InvalidInput:
     field, errors = next(iter(form.errors.items()))
-    label = form.fields[field].label if field in form.fields else ""
-    return InvalidInput(f"{label}: {errors[0]}" if label else str(errors[0]), field=field)
+    return _labelled_error(form, field, str(errors[0]))
 
 
 def _author_context(request: HttpRequest, comment: Comment) -> dict:
@@ -81,13 +89,17 @@ def _render_inner(request: HttpRequest, comment: Comment) -> str:
     )
 
 
-def comment_link(comment: Comment) -> str:
-    """Return the URL that opens the page of the thread showing this comment, scrolled to it."""
+def comment_link(comment: Comment, *, posted: bool = False) -> str:
+    """Return the URL that opens the page of the thread showing this comment, scrolled to it.
+
+    `posted` adds the flag that makes the box tell the comment's author it was posted.
+    """
     site = comment.page.site
     sort = parse_sort(None, site.default_sort)
     number = page_number_of(comment, sort=sort, page_size=site.page_size)
+    flag = f"&{POSTED_PARAMETER}={comment.pk}" if posted else ""
     return page_link(comment.page, sort=sort, page_number=number).replace(
-        "#comments", f"#comment-{comment.pk}"
+        "#comments", f"{flag}#comment-{comment.pk}"
     )
 
 
@@ -145,7 +157,7 @@ def _passage_selector(form: CommentForm) -> tuple[PassageSelector | None, int | 
 
 
 def _form_error(form: CommentForm) -> RejoinderError:
-    """Return the first problem of an invalid form; a malformed passage is a bad request."""
+    """Return what is wrong with an invalid form (every field); a malformed passage is a bad request."""
     bad_passage = [f for f in form.errors if f in CommentForm.PASSAGE_FIELDS]
     if bad_passage:
         return RejoinderError(
@@ -153,12 +165,22 @@ def _form_error(form: CommentForm) -> RejoinderError:
             % {"error": form.errors[bad_passage[0]][0]},
             field="passage",
         )
-    return _first_form_error(form)
+    return InvalidFields(
+        [_labelled_error(form, field, str(errors[0])) for field, errors in form.errors.items()]
+    )
 
 
-def _retry_context(form: CommentForm, page: Page) -> dict:
-    """Return what the "not posted" page needs to offer the same quote again."""
+# The commenter's fields, in the order the form shows them (the first marked one gets the focus).
+_FORM_FIELDS = ("body", "name", "email", "website")
+
+
+def _retry_context(form: CommentForm, page: Page, exc: RejoinderError) -> dict:
+    """Return what the "not posted" page needs: the same quote again, every refused field marked."""
     data = form.data
+    refused = field_errors(exc)
+    marked = {field: refused[field] for field in _FORM_FIELDS if field in refused}
+    parent = data.get("parent", "")
+    parent = parent if parent.isascii() and parent.isdigit() else None
     prompt_id = data.get("prompt", "")
     prompt = None
     if prompt_id.isdigit():
@@ -178,6 +200,11 @@ def _retry_context(form: CommentForm, page: Page) -> dict:
         "retry_quote": quote,
         "retry_prompt": prompt,
         "retry_cancel": f"{page.get_absolute_url()}#comment-form",
+        "retry_parent": parent,
+        "retry_reply_cancel": reverse("widget:permalink", args=[int(parent)]) if parent else "",
+        "field_errors": marked,
+        "first_invalid": next(iter(marked), None),
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
     }
 
 
@@ -208,13 +235,13 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
         notice = " ".join(
             n
             for n in (
-                _held_notice(comment),
+                held_notice(comment),
                 _subscribe_author(form, page=page, reader_key=key, ip_hash=fields["ip_hash"]),
             )
             if n
         )
     except RejoinderError as exc:
-        return refuse(request, exc, "widget/post_failed.html", _retry_context(form, page))
+        return refuse(request, exc, "widget/post_failed.html", _retry_context(form, page, exc))
     if wants_fragment(request):
         page.refresh_from_db()
         response = HttpResponse(
@@ -227,16 +254,9 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
         if notice:
             response["X-Rejoinder-Notice"] = quote(notice)
     else:
-        response = HttpResponseRedirect(comment_link(comment))
+        response = HttpResponseRedirect(comment_link(comment, posted=True))
     remember_reader(response, new_token)
     return response
-
-
-def _held_notice(comment: Comment) -> str:
-    """Tell the author their comment waits for a moderator (never that they are shadow-banned)."""
-    if comment.status == CommentStatus.PENDING and not comment.shadowed:
-        return _("Others will see it once a moderator approves it.")
-    return ""
 
 
 @require_GET

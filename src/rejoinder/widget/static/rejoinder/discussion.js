@@ -3,7 +3,7 @@
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
 import "./report.js";
-import { FRAGMENT, parseDocument, problemDetail, submitForm } from "./requests.js";
+import { FRAGMENT, parseDocument, problemDetail, readProblem, submitForm } from "./requests.js";
 
 function parseFragment(html) {
   const doc = parseDocument(html);
@@ -23,6 +23,122 @@ function showError(form, message) {
   const slot = form.querySelector(".rj-form-error");
   if (slot) slot.textContent = message;
   else announce(form.closest(".rj-discussion"), message);
+}
+
+// ---- Focus: after an action the focus stays where the reader is, never on the page body ----
+
+function focusComment(item) {
+  const inner = item?.querySelector(":scope > .rj-comment-inner");
+  if (!inner) return false;
+  inner.setAttribute("tabindex", "-1");
+  inner.focus();
+  return true;
+}
+
+function focusHeading(root) {
+  const heading = root.querySelector(".rj-heading, .rj-panel-heading");
+  if (!heading) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.focus();
+}
+
+// The comment to go to once `item` is gone: the next one, else the one before, else its parent.
+function neighbourOf(item) {
+  const sibling = (direction) => {
+    for (let el = item[direction]; el; el = el[direction]) if (el.matches(".rj-comment")) return el;
+    return null;
+  };
+  return sibling("nextElementSibling") || sibling("previousElementSibling") || item.parentElement?.closest(".rj-comment");
+}
+
+// ---- Field errors: every refused field is marked at once, the first one gets the focus ----
+
+// A field's message goes in the error line of its own .rj-field (ids differ in cloned forms).
+function errorSlot(field) {
+  const slot = field.closest(".rj-field")?.querySelector(".rj-field-error");
+  return slot?.id ? slot : null;
+}
+
+function describedBy(field, id, on) {
+  const ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter((x) => x && x !== id);
+  if (on) ids.unshift(id);
+  if (ids.length) field.setAttribute("aria-describedby", ids.join(" "));
+  else field.removeAttribute("aria-describedby");
+}
+
+function clearFieldErrors(form) {
+  for (const field of form.querySelectorAll("[aria-invalid=true]")) {
+    field.removeAttribute("aria-invalid");
+    const slot = errorSlot(field);
+    if (slot) {
+      slot.textContent = "";
+      describedBy(field, slot.id, false);
+    }
+  }
+}
+
+// Mark the fields a refusal names; return the first marked one in the form's order, or null.
+function markFieldErrors(form, errors) {
+  const marked = new Set();
+  for (const { field, detail } of errors) {
+    const input = form.querySelector(`[name="${CSS.escape(field)}"]:not([type=hidden])`);
+    const slot = input && errorSlot(input);
+    if (!slot) continue;
+    input.setAttribute("aria-invalid", "true");
+    slot.textContent = detail;
+    describedBy(input, slot.id, true);
+    marked.add(input);
+  }
+  return Array.from(form.elements).find((el) => marked.has(el)) || null;
+}
+
+// ---- The length counter: shown from 80% of the limit; the live line speaks only when the text
+// crosses a threshold (80%, 95%, over the limit), not on every keystroke ----
+
+const counters = new WeakMap();
+
+function watchLength(form) {
+  const area = form.querySelector("textarea[data-rj-limit]");
+  const counter = form.querySelector(".rj-counter");
+  if (!area || !counter) return;
+  const live = form.querySelector(".rj-counter-live");
+  const limit = Number(area.dataset.rjLimit);
+  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  let level = "";
+  const update = () => {
+    // Counted as the server counts: code points of the trimmed text.
+    const length = Array.from(area.value.trim()).length;
+    const over = length > limit;
+    let text = "";
+    if (over) text = counter.dataset.rjOver.replace("{n}", number.format(length - limit));
+    else if (length >= limit * 0.8) text = counter.dataset.rjLeft.replace("{n}", number.format(limit - length));
+    counter.textContent = text;
+    counter.classList.toggle("rj-counter-over", over);
+    const now = over ? "over" : length >= limit * 0.95 ? "close" : text ? "near" : "";
+    if (now !== level && live) live.textContent = text;
+    level = now;
+    if (!over && area.hasAttribute("data-rj-too-long")) {
+      area.removeAttribute("data-rj-too-long");
+      area.removeAttribute("aria-invalid");
+    }
+    return over;
+  };
+  area.addEventListener("input", update);
+  update();
+  counters.set(form, update);
+}
+
+// Refuse over-long text before sending it: the counter says by how much; the text stays.
+function refuseTooLong(form) {
+  const over = counters.get(form)?.();
+  if (!over) return false;
+  const area = form.querySelector("textarea[data-rj-limit]");
+  clearFieldErrors(form);
+  showError(form, "");
+  area.setAttribute("data-rj-too-long", "");
+  area.setAttribute("aria-invalid", "true");
+  area.focus();
+  return true;
 }
 
 function draftKey(form) {
@@ -53,12 +169,18 @@ function updateCount(root, response) {
 }
 
 async function onPost(root, form) {
+  if (refuseTooLong(form)) return;
   const response = await submitForm(form);
   if (!response.ok) {
-    showError(form, await problemDetail(response));
-    form.querySelector("textarea")?.focus();
+    const problem = await readProblem(response);
+    clearFieldErrors(form);
+    const first = markFieldErrors(form, problem.errors);
+    // Marked fields carry their own messages; the form's alert is for the rest.
+    showError(form, first ? "" : problem.detail);
+    (first || form.querySelector("textarea"))?.focus();
     return;
   }
+  clearFieldErrors(form);
   const [item] = parseFragment(await response.text());
   const parentId = form.querySelector("input[name=parent]").value;
   sessionStorage.removeItem(draftKey(form));
@@ -84,14 +206,14 @@ async function onPost(root, form) {
     form.reset();
     form.querySelector(".rj-form-error").textContent = "";
     keepDrafts(form);
+    counters.get(form)?.();
   }
   updateCount(root, response);
   enhance(root, item);
   const notice = response.headers.get("X-Rejoinder-Notice");
   const posted = root.dataset.rjPostedMessage || "Your comment was posted.";
   announce(root, notice ? `${posted} ${decodeURIComponent(notice)}` : posted);
-  item.querySelector(".rj-comment-inner")?.setAttribute("tabindex", "-1");
-  item.querySelector(".rj-comment-inner")?.focus();
+  focusComment(item);
   root.dispatchEvent(new CustomEvent("rj:posted", { bubbles: true, detail: { form, item } }));
 }
 
@@ -102,9 +224,11 @@ async function onReplace(root, form, submitter) {
     return;
   }
   const [fresh] = parseFragment(await response.text());
+  // The focus stays on the button pressed, whether the vote was cast or withdrawn.
+  const pressed = Array.from(form.querySelectorAll("button")).indexOf(submitter);
   form.replaceWith(fresh);
   enhance(root, fresh);
-  fresh.querySelector("[aria-pressed=true], input:checked")?.focus();
+  (fresh.querySelectorAll("button")[pressed] || fresh.querySelector("[aria-pressed=true]"))?.focus();
 }
 
 async function onRate(root, form) {
@@ -149,9 +273,11 @@ async function onEdit(root, form) {
     return;
   }
   const [inner] = parseFragment(await response.text());
-  form.closest(".rj-comment").querySelector(":scope > .rj-comment-inner").replaceWith(inner);
+  const item = form.closest(".rj-comment");
+  item.querySelector(":scope > .rj-comment-inner").replaceWith(inner);
   form.remove();
   enhance(root, inner);
+  focusComment(item);
 }
 
 async function openEditor(root, link) {
@@ -184,11 +310,15 @@ async function onDelete(root, link) {
     return;
   }
   if (response.status === 204) {
+    const next = neighbourOf(item);
     item.remove();
+    if (!focusComment(next)) focusHeading(root);
   } else {
+    // Its replies stay, under a placeholder that keeps the focus.
     const [placeholder] = parseFragment(await response.text());
     item.querySelector(":scope > .rj-comment-inner").replaceWith(placeholder);
     item.classList.add("rj-removed");
+    focusComment(item);
   }
   updateCount(root, response);
   announce(root, root.dataset.rjDeletedMessage || "Your comment was deleted.");
@@ -212,12 +342,26 @@ function openReply(root, link) {
   for (const el of form.querySelectorAll("[id]")) el.id = `${el.id}-${suffix}`;
   for (const el of form.querySelectorAll("label[for]")) el.htmlFor = `${el.htmlFor}-${suffix}`;
   for (const el of form.querySelectorAll("[aria-describedby]")) {
-    el.setAttribute("aria-describedby", `${el.getAttribute("aria-describedby")}-${suffix}`);
+    const ids = el.getAttribute("aria-describedby").split(/\s+/).filter(Boolean);
+    el.setAttribute("aria-describedby", ids.map((id) => `${id}-${suffix}`).join(" "));
   }
   form.querySelector("input[name=parent]").value = suffix;
+  const cancel = form.querySelector("[data-rj-reply-cancel]");
+  const permalink = item.querySelector(":scope > .rj-comment-inner a.rj-link");
+  if (cancel && permalink) cancel.href = permalink.href;
   item.querySelector(":scope > .rj-comment-inner").after(box);
   wireForm(root, form);
   form.querySelector("textarea").focus();
+}
+
+// Close a reply form (Cancel, Escape) and give the focus back to the comment's Reply link.
+// Its text stays in the draft the form keeps, and comes back if the reader replies again.
+function closeReply(box) {
+  const item = box.closest(".rj-comment");
+  box.remove();
+  const opener = item?.querySelector(":scope > .rj-comment-inner [data-rj-reply]");
+  if (opener) opener.focus();
+  else focusComment(item);
 }
 
 async function loadMore(root, link) {
@@ -241,15 +385,17 @@ async function loadMore(root, link) {
   thread.append(...added);
   link.closest(".rj-more").replaceWith(...(more ? [more] : []));
   enhance(root, root);
-  first?.querySelector(".rj-comment-inner")?.setAttribute("tabindex", "-1");
-  first?.querySelector(".rj-comment-inner")?.focus();
+  focusComment(first);
 }
 
 function wireForm(root, form) {
   if (form.dataset.rjWired) return;
   form.dataset.rjWired = "1";
   const action = form.dataset.rjAction;
-  if (action === "post") keepDrafts(form);
+  if (action === "post") {
+    keepDrafts(form);
+    watchLength(form);
+  }
   if (action === "rate") {
     form.addEventListener("change", () => form.requestSubmit());
   }
@@ -299,10 +445,20 @@ function init(root) {
   root.addEventListener("click", (event) => {
     const link = event.target.closest("a");
     if (!link || !root.contains(link)) return;
-    if (link.dataset.rjReply) { event.preventDefault(); openReply(root, link); }
+    if (link.hasAttribute("data-rj-reply-cancel") && link.closest(".rj-reply-box")) {
+      event.preventDefault();
+      closeReply(link.closest(".rj-reply-box"));
+    } else if (link.dataset.rjReply) { event.preventDefault(); openReply(root, link); }
     else if (link.dataset.rjEdit) { event.preventDefault(); openEditor(root, link); }
     else if (link.dataset.rjDelete) { event.preventDefault(); onDelete(root, link); }
     else if (link.dataset.rjFragment) { event.preventDefault(); loadMore(root, link); }
+  });
+  root.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented || !(event.target instanceof Element)) return;
+    const box = event.target.closest(".rj-reply-box");
+    if (!box || !root.contains(box)) return;
+    event.preventDefault(); // handled: an open passage panel stays open
+    closeReply(box);
   });
   enhance(root, root);
   setInterval(() => relativeTimes(root), 60_000);

@@ -321,9 +321,38 @@ function init(body) {
   }
 
   // With the script, the paragraph and answer links act in place: buttons to assistive tech.
+  // The paragraph links are one stop in the Tab order (the last one used), not one per
+  // paragraph; the arrow keys, Home and End move between them.
   function prepareControls() {
     for (const link of body.querySelectorAll("a[data-rj-para], a[data-rj-answer]")) link.setAttribute("role", "button");
+    const links = paragraphLinks();
+    const hint = body.dataset.rjParaKeys;
+    links.forEach((link, i) => {
+      link.tabIndex = i === 0 ? 0 : -1;
+      if (hint && document.getElementById(hint)) link.setAttribute("aria-describedby", hint);
+    });
   }
+
+  function paragraphLinks() {
+    return Array.from(body.querySelectorAll("a[data-rj-para]")).filter((link) => !link.closest(".rj-passage-panel"));
+  }
+
+  body.addEventListener("focusin", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[data-rj-para]") : null;
+    if (!link) return;
+    for (const other of paragraphLinks()) other.tabIndex = other === link ? 0 : -1;
+  });
+
+  body.addEventListener("keydown", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[data-rj-para]") : null;
+    if (!link || event.altKey || event.ctrlKey || event.metaKey) return;
+    const links = paragraphLinks();
+    const at = links.indexOf(link);
+    const to = { ArrowDown: at + 1, ArrowRight: at + 1, ArrowUp: at - 1, ArrowLeft: at - 1, Home: 0, End: links.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    links[Math.max(0, Math.min(links.length - 1, to))].focus();
+  });
 
   function firstPiece(mark) {
     return document.getElementById(`passage-${mark.dataset.rjPassage}`) || mark;
@@ -443,7 +472,8 @@ function init(body) {
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
+    // A form in the panel closes first (the box's script handles that Escape).
+    if (event.key !== "Escape" || event.defaultPrevented) return;
     if (panel && (panel.contains(document.activeElement) || document.activeElement === document.body)) {
       closePanel();
     } else if (!floating.hidden) {

@@ -39,9 +39,15 @@ async function openReport(root, link) {
   }
   const cancel = form.querySelector(".rj-report-cancel");
   cancel.hidden = false;
-  cancel.addEventListener("click", () => {
+  const close = () => {
     form.remove();
     link.focus();
+  };
+  cancel.addEventListener("click", close);
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    event.preventDefault(); // handled: an open passage panel stays open
+    close();
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

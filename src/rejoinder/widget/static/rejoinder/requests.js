@@ -3,13 +3,18 @@
 
 export const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
 
-export async function problemDetail(response) {
+// Read a refusal: { detail, errors }, where errors lists each refused field ({ field, detail }).
+export async function readProblem(response) {
   try {
     const problem = await response.json();
-    return problem.detail || response.statusText;
+    return { detail: problem.detail || response.statusText, errors: problem.errors || [] };
   } catch {
-    return response.statusText || "Something went wrong.";
+    return { detail: response.statusText || "Something went wrong.", errors: [] };
   }
+}
+
+export async function problemDetail(response) {
+  return (await readProblem(response)).detail;
 }
 
 // Submit a real form in place. getAttribute: a button named "action" shadows `form.action`.
