@@ -9,6 +9,8 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -19,9 +21,29 @@ Handler = Callable[[HttpRequest], HttpResponse]
 API_DOCS_PATH = "/api/v1/docs"
 # The admin uploads article figures, which Django streams to disk outside the body limit.
 ADMIN_PATH = "/admin/"
+# The moderation page: staff only, like the admin.
+STAFF_PATH = "/moderation/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 FORM_MULTIPART = "multipart/form-data"
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    """Compress public pages and the API; leave the staff pages (moderation, admin) alone.
+
+    BREACH reads a secret out of the compressed size of responses that also reflect the
+    attacker's text. The CSRF token is masked afresh in every response, so it is never the same
+    bytes twice, and Django adds up to 100 random bytes to each compressed response. The staff
+    pages show readers' text (which an attacker writes) beside what only moderators may see,
+    and are few and small, so they are not compressed at all. See docs/decisions.md.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if request.path.startswith((ADMIN_PATH, STAFF_PATH)):
+            return response
+        return super().process_response(request, response)
 
 
 class SecurityHeadersMiddleware:

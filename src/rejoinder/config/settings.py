@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "rejoinder.config.middleware.PublicGZipMiddleware",  # first: compresses the final body
     "rejoinder.config.middleware.SecurityHeadersMiddleware",
     "rejoinder.config.middleware.RequestGuardMiddleware",
     "rejoinder.api.guard.ApiGuardMiddleware",
