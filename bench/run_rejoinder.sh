@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rejoinder for the peers' harness, served the way `make demo` serves it:
-#   rejoinder serve --bind 127.0.0.1:PORT      (gunicorn inside, production settings)
+#   rejoinder serve --bind 127.0.0.1:PORT      (granian in front of Django, production settings)
 # with REJOINDER_RATE_LIMITS=0 (the peers' rate limits / anti-spam were off too).
 # Data: $PEERS_DIR/rejoinder/data (default /tmp/peers/rejoinder/data): rejoinder.sqlite3 (WAL),
 # secret.key, seeded.sqlite3 (snapshot taken after seeding, restored before every run).
@@ -58,18 +58,8 @@ serve() {  # serve PIDFILE LOG PORT
   start_bg "$1" "$2" "$BIN/rejoinder" serve --bind "127.0.0.1:$3"
   wait_http "http://127.0.0.1:$3/api/v1/counts?uri=/" "$1"
 }
-# gunicorn master = first process in the session's tree whose command line names gunicorn
-# (the session leader itself if `rejoinder serve` runs gunicorn in-process or execs it)
-master_pid() {
-  local leader todo p
-  leader=$(cat "$PIDF"); todo=("$leader")
-  while ((${#todo[@]})); do
-    p=${todo[0]}; todo=("${todo[@]:1}")
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q gunicorn; then echo "$p"; return; fi
-    mapfile -t -O "${#todo[@]}" todo < <(pgrep -P "$p" || true)
-  done
-  echo "$leader"
-}
+# the server's main process: `rejoinder serve` runs granian in-process, so the session leader
+master_pid() { cat "$PIDF"; }
 # fingerprint of what the seeded snapshot depends on: migrations, seeder, seed plan
 fingerprint() {
   { cat "$ROOT"/src/rejoinder/*/migrations/*.py "$HERE/seed.py" "$HARNESS/seedplan.py" 2>/dev/null || true; } |

@@ -1,7 +1,7 @@
 """The `rejoinder` command: serve, demo, worker, mailcatcher, and Django's management commands.
 
 rejoinder serve [--bind 127.0.0.1:8000] [--workers N] [--no-worker]
-                                         production server (gunicorn) and one mail worker
+                                         production server (granian, see config/front.py) and one mail worker
 rejoinder demo  [--bind ...]             migrate, load the sample article, catch mail, serve
 rejoinder worker [--once]                send queued mail and run the apps' background steps
 rejoinder mailcatcher [--port 1025] [--maildir DIR]   a local SMTP server that keeps mail
@@ -65,45 +65,57 @@ def _stop_with_parent(stop: threading.Event) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def serve(bind: str, workers: int, threads: int, *, with_worker: bool = True) -> int:
-    """Run the production WSGI server in the foreground (gunicorn, preloaded app).
+def _host_and_port(bind: str) -> tuple[str, int]:
+    host, _, port = bind.rpartition(":")
+    if not host or not port.isdigit():
+        raise SystemExit(f"rejoinder: --bind must be HOST:PORT, not {bind!r}")
+    return host.strip("[]"), int(port)
 
+
+def serve(bind: str, workers: int, threads: int, *, with_worker: bool = True) -> int:
+    """Run the production server in the foreground: granian's event loop in front of Django.
+
+    Each of `workers` processes reads requests in its event loop and runs Django on `threads`
+    threads (config/front.py); the app is loaded once here and the processes forked from it.
     With `with_worker`, one `rejoinder worker` runs beside it as a child process, stopped
     when the server stops. Run more workers (or none here) with `rejoinder worker`.
     """
+    host, port = _host_and_port(bind)
+    os.environ["REJOINDER_THREADS"] = str(threads)
     _django_setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connections
 
+    import rejoinder.config.asgi  # noqa: F401 - loaded before the fork, shared by the workers
+
     # Workers are forked from this process: a connection opened here must not be shared.
     connections.close_all()
-    from gunicorn.app.wsgiapp import run
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
 
-    sys.argv = [
-        "gunicorn",
-        "rejoinder.config.wsgi:application",
-        "--bind",
-        bind,
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread" if threads > 1 else "sync",
-        "--preload",
-        "--access-logfile",
-        "-" if os.environ.get("REJOINDER_ACCESS_LOG") else "/dev/null",
-        "--graceful-timeout",
-        "10",
-        "--max-requests",
-        "0",
-    ]
+    server = Server(
+        "rejoinder.config.asgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        websockets=False,
+        http1_settings=HTTP1Settings(
+            header_read_timeout=settings.REJOINDER["HEADER_TIMEOUT_SECONDS"] * 1000
+        ),
+        log_access=bool(os.environ.get("REJOINDER_ACCESS_LOG")),
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
+    )
     mail_worker = _start_child("worker") if with_worker else None
     try:
-        run()
+        server.serve()
     finally:
         if mail_worker is not None:
             _stop_child(mail_worker)
@@ -234,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             "--workers", type=int, default=int(os.environ.get("REJOINDER_WORKERS", "2"))
         )
         cmd.add_argument(
-            "--threads", type=int, default=int(os.environ.get("REJOINDER_THREADS", "1"))
+            "--threads", type=int, default=int(os.environ.get("REJOINDER_THREADS", "4"))
         )
         cmd.add_argument(
             "--no-worker",

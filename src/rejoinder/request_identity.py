@@ -13,10 +13,15 @@ READER_HEADER = "HTTP_X_REJOINDER_READER"
 
 
 def client_ip(request: HttpRequest) -> str:
+    """Return the request's client IP (see client_address)."""
+    return client_address(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_X_FORWARDED_FOR", "")
+    )
+
+
+def client_address(peer: str, forwarded: str) -> str:
     """Return the client's IP; X-Forwarded-For is believed only from a configured proxy."""
-    peer = request.META.get("REMOTE_ADDR", "")
     if peer in settings.REJOINDER["TRUSTED_PROXIES"]:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         for hop in reversed(hops):
             if hop not in settings.REJOINDER["TRUSTED_PROXIES"]:

@@ -250,4 +250,13 @@ REJOINDER: dict[str, Any] = {
     # A Maildir shown under the admin as "Demo mailbox"; `rejoinder demo` sets it. Relative
     # paths are taken from DATA_DIR.
     "DEMO_MAILDIR": DATA_DIR / _env("DEMO_MAILDIR") if _env("DEMO_MAILDIR") else None,
+    # `rejoinder serve` (config/front.py): Django's threads per process, requests one client
+    # address may have in flight, and how long a request's headers and body may take to arrive.
+    "THREADS": _env_int("THREADS", 4),
+    "REQUESTS_PER_ADDRESS": _env_int("REQUESTS_PER_ADDRESS", 16),
+    "HEADER_TIMEOUT_SECONDS": _env_int("HEADER_TIMEOUT_SECONDS", 10),
+    "BODY_TIMEOUT_SECONDS": _env_int("BODY_TIMEOUT_SECONDS", 30),
+    # The largest request body read at all (the admin's figure uploads); form posts and API
+    # bodies have the smaller MAX_REQUEST_BYTES.
+    "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
 }

@@ -1,0 +1,79 @@
+"""`rejoinder serve`, the production server, started for a test on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback test server
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise AssertionError("server did not answer")
+
+
+@contextmanager
+def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[str]:
+    """Migrate a database, create the page `page_uri`, serve it; yield the base URL.
+
+    The database is the configured one, or a fresh SQLite file in `data_dir` when none is.
+    `settings` are REJOINDER_* variables (without the prefix) for the server.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "REJOINDER_DATA_DIR": str(data_dir),
+        **{f"REJOINDER_{name}": value for name, value in settings.items()},
+    }
+    setup = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
+        "django.setup(); from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0);"
+        "from rejoinder.pages.lookup import default_site, ensure_page;"
+        f"ensure_page(default_site(), {page_uri!r})"
+    )
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True)  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "rejoinder",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-worker",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/api/v1/counts?uri={page_uri}", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
