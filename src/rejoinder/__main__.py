@@ -188,6 +188,12 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
     Without REJOINDER_EMAIL_URL the demo starts `rejoinder mailcatcher` and sends its mail
     there: nothing leaves the machine, and the admin's "Demo mailbox" shows every message.
     """
+    host, port = _host_and_port(bind)
+    # Links in mail and canonical URLs name the address the demo serves (unless set).
+    public_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    shown = f"[{public_host}]" if ":" in public_host else public_host
+    os.environ.setdefault("REJOINDER_PUBLIC_URL", f"http://{shown}:{port}")
+    os.environ.setdefault("REJOINDER_ALLOWED_HOSTS", f"127.0.0.1,localhost,{public_host}")
     catch_mail = not os.environ.get("REJOINDER_EMAIL_URL")
     if catch_mail:
         mail_port = _free_port(mail_port)
@@ -210,18 +216,18 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         from rejoinder.outbox.demo_mailbox import queue_welcome_mail
 
         result = load_demo()
-        host, _, port = bind.rpartition(":")
-        print(f"\nRejoinder demo: http://{host}:{port}/")
-        print(f"  article:  http://{host}:{port}{result.article_url}")
+        url = settings.PUBLIC_URL
+        print(f"\nRejoinder demo: {url}/")
+        print(f"  article:  {url}{result.article_url}")
         print(
-            f"  admin:    http://{host}:{port}/admin/  (user {result.admin_user!r}, password {result.admin_password!r})"
+            f"  admin:    {url}/admin/  (user {result.admin_user!r}, password {result.admin_password!r})"
         )
-        print(f"  moderate: http://{host}:{port}/moderation/  (same account)")
-        print(f"  API docs: http://{host}:{port}/api/v1/docs")
+        print(f"  moderate: {url}/moderation/  (same account)")
+        print(f"  API docs: {url}/api/v1/docs")
         if catcher is not None:
             queue_welcome_mail()
             print(
-                f"  mail:     http://{host}:{port}/admin/outbox/outboxmail/demo-mailbox/"
+                f"  mail:     {url}/admin/outbox/outboxmail/demo-mailbox/"
                 f"  (caught on smtp://127.0.0.1:{mail_port}, files in {settings.REJOINDER['DEMO_MAILDIR']})"
             )
         else:
