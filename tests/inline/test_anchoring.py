@@ -19,7 +19,7 @@ from tests.inline.corpus import (
 
 from rejoinder.inline.anchoring import (
     MAX_QUOTE_CHARS,
-    Anchor,
+    TextAnchor,
     TextPositionSelector,
     TextQuoteSelector,
     _common_length,
@@ -274,7 +274,7 @@ def test_a_whole_word_passage_is_not_matched_inside_a_longer_word() -> None:
 
 
 def test_an_anchor_with_an_empty_quote_is_orphaned() -> None:
-    anchor = Anchor(TextQuoteSelector(exact=""), TextPositionSelector(start=0, end=0))
+    anchor = TextAnchor(TextQuoteSelector(exact=""), TextPositionSelector(start=0, end=0))
 
     assert reanchor(anchor, BUDGET).method == "orphaned"
 

@@ -9,7 +9,7 @@ import pytest
 
 from rejoinder.demo.content import ARTICLE
 from rejoinder.inline.text import ArticleText, Block, Span, annotate, extract_text
-from rejoinder.pages.publishing import render_article_body
+from rejoinder.pages.publishing import render_article_markdown
 
 
 def marked(html: str) -> list[str]:
@@ -25,7 +25,7 @@ def block_texts(article: ArticleText) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_html() -> str:
-    return render_article_body(ARTICLE["body"])
+    return render_article_markdown(ARTICLE["body"])
 
 
 def test_paragraphs_are_joined_by_a_blank_line_with_whitespace_collapsed() -> None:
@@ -43,7 +43,7 @@ def test_nested_inline_tags_and_entities_read_as_their_text() -> None:
 
 
 def test_lists_headings_quotes_code_and_tables_each_give_blocks() -> None:
-    html = render_article_body(
+    html = render_article_markdown(
         "## Heading\n\n- one\n- two\n\n> quoted\n> text\n\n```\ncode  here\n\n  indented\n```\n\n"
         "| a | b |\n|---|---|\n| c | d |\n"
     )

@@ -34,7 +34,7 @@ from rejoinder.comments.thread import (
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
-from rejoinder.inline.reading import INLINE, anchors_for
+from rejoinder.inline.reading import ABOUT_A_PASSAGE, anchors_for
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 
@@ -87,7 +87,7 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
         raise InvalidInput(_("`page` must be from 1 to 100000."), field="page")
     commenter = find_commenter(reader_key(request))
     after = decode_cursor(q.after) if q.after else None
-    top_level = INLINE if q.filter == "inline" else None
+    top_level = ABOUT_A_PASSAGE if q.filter == "inline" else None
     etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{q.filter}-{commenter.pk if commenter else 0}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})

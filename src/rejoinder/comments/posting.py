@@ -130,7 +130,7 @@ def clean_comment_fields(
     return name, email, website, body
 
 
-def _placement(
+def _place_reply(
     page: Page, parent_id: int | None, author: Commenter
 ) -> tuple[Comment | None, Comment | None, int]:
     """Return (parent, reply_to, depth) for a new comment, clamping to the site's max depth.
@@ -190,7 +190,7 @@ def post_comment(
     if not page.is_open:
         raise Forbidden(_("This page is closed to new comments."))
     with transaction.atomic():
-        parent, reply_to, depth = _placement(page, parent_id, author)
+        parent, reply_to, depth = _place_reply(page, parent_id, author)
         verdict = (
             moderation_policy().judge(
                 Submission(

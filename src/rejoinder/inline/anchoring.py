@@ -131,8 +131,12 @@ class TextPositionSelector:
 
 
 @dataclass(frozen=True, slots=True)
-class Anchor:
-    """A passage of a text, described both by its words and by its place."""
+class TextAnchor:
+    """A passage of a text, described both by its words and by its place.
+
+    A value, not the stored `inline.models.Anchor` of a comment (which also records where the
+    passage is in the current revision).
+    """
 
     quote: TextQuoteSelector
     position: TextPositionSelector
@@ -167,7 +171,9 @@ def quotable_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, (space if space > start else cut)
 
 
-def make_anchor(text: str, start: int, end: int, *, context: int = DEFAULT_CONTEXT_CHARS) -> Anchor:
+def make_anchor(
+    text: str, start: int, end: int, *, context: int = DEFAULT_CONTEXT_CHARS
+) -> TextAnchor:
     """Describe the selection text[start:end] by its quote, context and position.
 
     `context` characters either side become the prefix and suffix (fewer at the text's edges).
@@ -190,7 +196,7 @@ def make_anchor(text: str, start: int, end: int, *, context: int = DEFAULT_CONTE
     exact = text[start:end]
     if not exact.strip():
         raise ValueError("selection contains only whitespace")
-    return Anchor(
+    return TextAnchor(
         quote=TextQuoteSelector(
             exact=exact,
             prefix=text[max(0, start - context) : start],
@@ -200,7 +206,7 @@ def make_anchor(text: str, start: int, end: int, *, context: int = DEFAULT_CONTE
     )
 
 
-def validate_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> Anchor:
+def validate_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> TextAnchor:
     """Check that a quote sent by a browser occurs in the text, and anchor it there.
 
     The occurrence whose surroundings best match `prefix` and `suffix` is chosen (the first one
@@ -226,7 +232,7 @@ def validate_quote(text: str, exact: str, prefix: str = "", suffix: str = "") ->
     return make_anchor(text, start, end)
 
 
-def reanchor(anchor: Anchor, new_text: str) -> Placement:
+def reanchor(anchor: TextAnchor, new_text: str) -> Placement:
     """Find the anchored passage in a new version of the text.
 
     See the module docstring for the stages. Never raises for a well-formed anchor: a passage
@@ -235,7 +241,7 @@ def reanchor(anchor: Anchor, new_text: str) -> Placement:
     return _reanchor(anchor, _Text(new_text)).placement
 
 
-def reanchor_all(anchors: Iterable[Anchor], new_text: str) -> list[Placement]:
+def reanchor_all(anchors: Iterable[TextAnchor], new_text: str) -> list[Placement]:
     """Find many passages in a new version of one text, in the order given.
 
     Besides sharing the work of indexing the text, the anchors vouch for one another. A
@@ -506,7 +512,7 @@ def _common_length(a: str, b: str) -> int:
     return len(a) - row.bit_count()
 
 
-def _reanchor(anchor: Anchor, index: _Text) -> _Outcome:
+def _reanchor(anchor: TextAnchor, index: _Text) -> _Outcome:
     quote, old = anchor.quote, anchor.position
     length = len(quote.exact)
     if not quote.exact:
@@ -558,7 +564,7 @@ def _keeps_word_edges(quote: TextQuoteSelector, text: str, start: int, end: int)
 
 
 def _placement(
-    found: _Found, anchor: Anchor, index: _Text, method: Method | None = None
+    found: _Found, anchor: TextAnchor, index: _Text, method: Method | None = None
 ) -> Placement:
     if method is None:
         # "position" means the old offsets still hold the very same characters; an occurrence
@@ -573,7 +579,9 @@ def _placement(
     )
 
 
-def _best_occurrence(anchor: Anchor, index: _Text, spans: list[tuple[int, int]]) -> _Found | None:
+def _best_occurrence(
+    anchor: TextAnchor, index: _Text, spans: list[tuple[int, int]]
+) -> _Found | None:
     """Return the exact occurrence best supported by context, if one is clearly best."""
     quote = anchor.quote
     if not spans:
@@ -693,7 +701,7 @@ def _likely_occurrences(
     return likely
 
 
-def _best_fuzzy(anchor: Anchor, index: _Text, exclude: set[tuple[int, int]]) -> _Found | None:
+def _best_fuzzy(anchor: TextAnchor, index: _Text, exclude: set[tuple[int, int]]) -> _Found | None:
     """Return the best approximate match that passes the acceptance rules, if one is clearly best."""
     quote = anchor.quote
     old_start = anchor.position.start

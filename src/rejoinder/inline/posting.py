@@ -195,7 +195,7 @@ def _made(text: str, start: int, end: int) -> PassageSelector:
         raise _passage_error(str(error)) from None
 
 
-def _from_anchor(made: anchoring.Anchor) -> PassageSelector:
+def _from_anchor(made: anchoring.TextAnchor) -> PassageSelector:
     return PassageSelector(
         exact=made.quote.exact,
         prefix=made.quote.prefix,

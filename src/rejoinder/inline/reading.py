@@ -16,9 +16,9 @@ from rejoinder.errors import NotFound
 from rejoinder.inline.models import Anchor, ArticleRevision, FoundBy, Prompt
 from rejoinder.inline.text import BLOCK_SEPARATOR, ArticleText, extract_text
 from rejoinder.pages.models import CommentSort, Page
-from rejoinder.pages.publishing import render_article_body
+from rejoinder.pages.publishing import render_article_markdown
 
-INLINE = Q(anchor__isnull=False)
+ABOUT_A_PASSAGE = Q(anchor__isnull=False)
 """The top-level filter of `read_thread` that keeps only comments about a passage."""
 
 
@@ -195,7 +195,7 @@ def read_inline_thread(
         page_number=page_number,
         page_size=page_size,
         after=after,
-        top_level=INLINE,
+        top_level=ABOUT_A_PASSAGE,
     )
 
 
@@ -235,7 +235,7 @@ def _surrounding_blocks(revision: ArticleRevision, start: int, end: int) -> tupl
     key = f"revision-blocks:{body_digest(revision.body)}"
     article_text: ArticleText | None = cache.get(key)
     if article_text is None:
-        article_text = extract_text(render_article_body(revision.body))
+        article_text = extract_text(render_article_markdown(revision.body))
         cache.set(key, article_text, timeout=None)
     if article_text.text == text:
         first = article_text.block_at(start)

@@ -68,7 +68,7 @@ def _reanchor_page(
     anchors = list(Anchor.objects.filter(page=page, start__isnull=False))
     prompts = list(Prompt.objects.filter(page=page, start__isnull=False))
     selectors = [_as_placed(anchor, previous) for anchor in anchors] + [
-        anchoring.Anchor(
+        anchoring.TextAnchor(
             quote=anchoring.TextQuoteSelector(prompt.exact, prompt.prefix, prompt.suffix),
             position=anchoring.TextPositionSelector(prompt.start or 0, prompt.end or 0),
         )
@@ -103,7 +103,7 @@ def _reanchor_page(
     )
 
 
-def _as_placed(anchor: Anchor, previous: ArticleRevision) -> anchoring.Anchor:
+def _as_placed(anchor: Anchor, previous: ArticleRevision) -> anchoring.TextAnchor:
     """Describe the anchor as it stood in the previous revision.
 
     Following the passage from one revision to the next tracks a run of small edits better
@@ -118,7 +118,7 @@ def _as_placed(anchor: Anchor, previous: ArticleRevision) -> anchoring.Anchor:
             return anchoring.make_anchor(old_text, start, end)
         except ValueError:
             pass
-    return anchoring.Anchor(
+    return anchoring.TextAnchor(
         quote=anchoring.TextQuoteSelector(anchor.exact, anchor.prefix, anchor.suffix),
         position=anchoring.TextPositionSelector(anchor.start or 0, anchor.end or 0),
     )

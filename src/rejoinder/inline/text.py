@@ -2,7 +2,7 @@
 
 Anchors (see `anchoring.py`) count characters in the article's plain text, so the server and
 the reader's browser must agree on that text exactly. The rule, over sanitised article HTML
-(`pages.publishing.render_article_body`):
+(`pages.publishing.render_article_markdown`):
 
 - The text is made of *blocks*: every `p`, `li`, `h1`-`h6`, `pre`, `th`, `td`, `dt`, `dd`,
   `caption` and `figcaption` element (a blockquote's paragraphs are its `p` elements). Blocks

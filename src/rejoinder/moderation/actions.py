@@ -26,7 +26,7 @@ from rejoinder.pages.models import Site
 Action = Literal["approve", "remove", "spam", "restore"]
 ACTIONS: tuple[str, ...] = ("approve", "remove", "spam", "restore")
 MAX_BULK = 200
-NOTE_MAX_LENGTH = 1000
+MODERATOR_NOTE_MAX_LENGTH = 1000
 
 _TARGET = {
     "approve": CommentStatus.PUBLISHED,
@@ -46,9 +46,10 @@ _LESSON = {"approve": HAM, "remove": SPAM, "spam": SPAM, "restore": HAM}
 
 def _clean_note(note: str) -> str:
     note = (note or "").strip()
-    if len(note) > NOTE_MAX_LENGTH:
+    if len(note) > MODERATOR_NOTE_MAX_LENGTH:
         raise InvalidInput(
-            _("The note is too long (%(max)d characters at most).") % {"max": NOTE_MAX_LENGTH},
+            _("The note is too long (%(max)d characters at most).")
+            % {"max": MODERATOR_NOTE_MAX_LENGTH},
             field="note",
         )
     return note

@@ -14,7 +14,7 @@ from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.alerts import alert_on_flag
 from rejoinder.moderation.models import AuditEntry, Flag, FlagReason, settings_for
 
-NOTE_MAX_LENGTH = 500
+FLAG_NOTE_MAX_LENGTH = 500
 
 
 def flag_weight(comment: Comment) -> int:
@@ -45,9 +45,9 @@ def flag_comment(
             field="reason",
         )
     note = " ".join((note or "").split())
-    if len(note) > NOTE_MAX_LENGTH:
+    if len(note) > FLAG_NOTE_MAX_LENGTH:
         raise InvalidInput(
-            _("The note is too long (%(max)d characters at most).") % {"max": NOTE_MAX_LENGTH},
+            _("The note is too long (%(max)d characters at most).") % {"max": FLAG_NOTE_MAX_LENGTH},
             field="note",
         )
     if find_forbidden_character(note):

@@ -35,7 +35,7 @@ from rejoinder.pages.models import Page
 
 
 @dataclass(frozen=True)
-class _Context:
+class _Circumstances:
     rules: SiteModeration
     mode: str
     spam_revision: int | None
@@ -133,7 +133,7 @@ def _context_query(submission: Submission) -> tuple[str, list[Any]]:
     return sql, [*params, page.site_id]
 
 
-def _context(submission: Submission) -> _Context:
+def _circumstances(submission: Submission) -> _Circumstances:
     """Read the site's rules, the page's mode, the spam model's revision, any ban and the
     commenter's recent activity in one query: it runs inside every post's transaction."""
     sql, params = _context_query(submission)
@@ -142,7 +142,7 @@ def _context(submission: Submission) -> _Context:
         settings_for(submission.page.site)
         found = list(SiteModeration.objects.raw(sql, params))
     rules: Any = found[0]
-    return _Context(
+    return _Circumstances(
         rules=rules,
         mode=rules.page_mode or rules.mode,
         spam_revision=rules.spam_revision,
@@ -167,7 +167,7 @@ class SitePolicy:
     def judge(self, submission: Submission) -> Verdict:
         page, author, body = submission.page, submission.author, submission.body
         enforce_rate_limit("post", reader_key=author.reader_key, ip_hash=submission.ip_hash)
-        context = _context(submission)
+        context = _circumstances(submission)
         rules = context.rules
         ban = Ban.objects.get(pk=context.ban_id) if context.ban_id is not None else None
         if ban is not None and not ban.shadow:

@@ -57,7 +57,7 @@ def _has_control(value: str) -> bool:
     return any((unicodedata.category(c) in {"Cc", "Zl", "Zp"} and c != "\t") for c in value)
 
 
-def _one_line(value: object, field: str, max_length: int) -> str:
+def _checked_one_line(value: object, field: str, max_length: int) -> str:
     if not isinstance(value, str):
         raise InvalidInput(_("%(field)s must be text.") % {"field": field}, field=field)
     if _has_control(value):
@@ -86,7 +86,7 @@ def _clean_headers(headers: Mapping[str, object] | None) -> dict[str, str]:
                 _("The %(name)s header is set by the outbox and cannot be given.") % {"name": name},
                 field="headers",
             )
-        cleaned[name] = _one_line(value, f"header {name}", MAX_HEADER_VALUE).strip()
+        cleaned[name] = _checked_one_line(value, f"header {name}", MAX_HEADER_VALUE).strip()
     return cleaned
 
 
@@ -125,7 +125,7 @@ def enqueue_mail(
     character, an overlong value, or a reserved or malformed header name.
     """
     address = clean_email_address(to, field="to")
-    subject = _one_line(subject, "subject", MAX_SUBJECT).strip()
+    subject = _checked_one_line(subject, "subject", MAX_SUBJECT).strip()
     if not isinstance(text, str) or not isinstance(html, str):
         raise InvalidInput(_("The mail body must be text."), field="text")
     extra = _clean_headers(headers)
@@ -133,9 +133,9 @@ def enqueue_mail(
         message_id = new_message_id()
     elif not _MESSAGE_ID.fullmatch(message_id):
         raise InvalidInput(_("The Message-ID must look like <unique@host>."), field="message_id")
-    kind = _one_line(kind, "kind", MAX_KIND)
+    kind = _checked_one_line(kind, "kind", MAX_KIND)
     if dedupe_key is not None:
-        dedupe_key = _one_line(dedupe_key, "dedupe_key", MAX_DEDUPE_KEY)
+        dedupe_key = _checked_one_line(dedupe_key, "dedupe_key", MAX_DEDUPE_KEY)
     if is_suppressed(address):
         return None
     mail = OutboxMail(

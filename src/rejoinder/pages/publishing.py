@@ -55,7 +55,7 @@ def on_article_saved(handler: ArticleSaved) -> None:
         _article_saved.append(handler)
 
 
-def render_article_body(source: str) -> str:
+def render_article_markdown(source: str) -> str:
     """Render an article's Markdown; authors are staff, but the output is sanitised all the same."""
     return nh3.clean(
         _md.render(source),
@@ -67,7 +67,7 @@ def render_article_body(source: str) -> str:
 
 def save_article(article: Article) -> Article:
     """Render and save an article, creating or updating the Page its discussion hangs on."""
-    article.body_html = render_article_body(article.body)
+    article.body_html = render_article_markdown(article.body)
     with transaction.atomic():
         uri = article.get_absolute_url()
         if article.page_id is None:

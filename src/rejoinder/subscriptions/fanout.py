@@ -41,7 +41,7 @@ def record_fanout_job(event: CommentPublished) -> None:
     FanoutJob.objects.create(comment_id=event.comment_id)
 
 
-def _active() -> Q:
+def _active_subscriptions() -> Q:
     return Q(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
 
@@ -71,7 +71,7 @@ def _notify_about(comment: Comment, *, now: datetime) -> None:
         if answered_author and answered_author != author.reader_key:
             wanted |= Q(kind=SubscriptionKind.REPLIES, reader_key=answered_author)
     subscriptions = (
-        Subscription.objects.filter(_active(), wanted, page_id=comment.page_id)
+        Subscription.objects.filter(_active_subscriptions(), wanted, page_id=comment.page_id)
         .exclude(reader_key=author.reader_key)
         .order_by("kind")  # "page" before "replies": a reply to you says so
         .values_list("pk", "email", "kind")

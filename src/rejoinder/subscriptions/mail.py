@@ -30,7 +30,7 @@ def _mail_domain() -> str:
     return urlsplit(settings.PUBLIC_URL).hostname or "localhost"
 
 
-def _one_line(text: str, limit: int = 120) -> str:
+def _shortened_line(text: str, limit: int = 120) -> str:
     """Collapse whitespace, drop control characters (titles go into headers) and shorten."""
     text = "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -75,7 +75,7 @@ def send_confirmation(subscription: Subscription, *, now: datetime) -> None:
     page = subscription.page
     context = {
         "page": page,
-        "page_title": _one_line(page.title or page.uri),
+        "page_title": _shortened_line(page.title or page.uri),
         "site_name": page.site.name,
         "kind": SubscriptionKind(subscription.kind).label,
         "confirm_url": _absolute(
@@ -96,7 +96,7 @@ def send_notification(subscription: Subscription, comments: list[Comment], *, em
     """Queue one mail about new comments on a page: a single comment, or a digest of several."""
     page = subscription.page
     links = _links(subscription)
-    title = _one_line(page.title or page.uri)
+    title = _shortened_line(page.title or page.uri)
     context = {
         "page": page,
         "page_title": title,
@@ -114,7 +114,7 @@ def send_notification(subscription: Subscription, comments: list[Comment], *, em
     headers = _unsubscribe_headers(links)
     if len(comments) == 1:
         (comment,) = comments
-        name = _one_line(comment.author_name, 60)
+        name = _shortened_line(comment.author_name, 60)
         if subscription.kind == SubscriptionKind.REPLIES:
             subject = _('%(name)s replied to your comment on "%(title)s"') % {
                 "name": name,

@@ -64,7 +64,7 @@ _SPACED_LETTERS = re.compile(
     r"(?<![\w.*-])(?<!(?<!\w)[^\W\d_][ .*_-])[^\W\d_](?:[ .*_-][^\W\d_](?!\w)){3,}+(?![\w*])"
 )
 _LEET_CHUNK = re.compile(r"[a-z0-9@$!|]+")
-_LEET = str.maketrans("0134578@$!|", "oieastbasil")
+_UNLEET = str.maketrans("0134578@$!|", "oieastbasil")
 _LEET_CHARS = frozenset("0134578@$!|")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -170,7 +170,7 @@ def read_text(text: str, *, links: int | None = None) -> TextReading:
             and not _ORDINAL.fullmatch(chunk)
             and "!!" not in chunk
         ):
-            plain = chunk.translate(_LEET)
+            plain = chunk.translate(_UNLEET)
             if plain.isalpha():
                 leet += 1
                 return " " + plain + " "
@@ -281,7 +281,7 @@ def plain_words(text: str) -> list[str]:
             and not _LEET_CHARS.isdisjoint(chunk)
             and not _ORDINAL.fullmatch(chunk)
         ):
-            return " " + chunk.translate(_LEET) + " "
+            return " " + chunk.translate(_UNLEET) + " "
         return " " + chunk + " "
 
     text = _LEET_CHUNK.sub(read_leet, text)
