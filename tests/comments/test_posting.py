@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -7,6 +8,8 @@ from django.utils import timezone
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
 from rejoinder.errors import Conflict, Forbidden, InvalidFields, InvalidInput, NotFound
+from rejoinder.moderation.actions import moderate
+from rejoinder.moderation.models import AuditEntry, ModeratorRole
 from rejoinder.pages.models import Page, Site
 
 
@@ -193,11 +196,22 @@ def test_deleting_a_comment_with_replies_leaves_a_placeholder(
     assert page.comment_count == 1
 
 
-def test_only_a_pending_comment_can_be_approved(page: Page, reader: Commenter) -> None:
-    from rejoinder.comments.posting import approve_comment
-
+def test_approving_counts_a_comment_once_and_never_revives_a_removed_one(
+    page: Page, reader: Commenter, django_user_model: Any
+) -> None:
+    """Moderators approve through `moderation.actions.moderate`, the one path that audits."""
+    moderator = django_user_model.objects.create_user("mod", "mod@example.org", "pw")
+    ModeratorRole.objects.create(user=moderator, site=page.site, role="moderator")
     comment = _post(page, reader)
-    with pytest.raises(Conflict):
-        approve_comment(comment_id=comment.pk)
+    moderate(comment_ids=[comment.pk], action="approve", moderator=moderator)
     page.refresh_from_db()
-    assert page.comment_count == 1
+    assert page.comment_count == 1  # already published: reviewed, not counted again
+    moderate(comment_ids=[comment.pk], action="remove", moderator=moderator)
+    with pytest.raises(Conflict):
+        moderate(comment_ids=[comment.pk], action="approve", moderator=moderator)
+    page.refresh_from_db()
+    assert page.comment_count == 0
+    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("pk")) == [
+        "approve",
+        "remove",
+    ]

@@ -2,12 +2,15 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.posting import post_comment
+from rejoinder.moderation.actions import moderate
+from rejoinder.moderation.models import Mode, ModeratorRole, settings_for
 from rejoinder.pages.models import Page
 from rejoinder.subscriptions.fanout import expand_jobs, mail_due
 from rejoinder.subscriptions.models import FanoutJob, Notification, Subscription
@@ -120,17 +123,22 @@ def test_an_unsubscribed_address_gets_nothing_more(
 
 
 def test_a_comment_approved_later_notifies_then(
-    page: Page, subscriber: Callable[..., Subscription], reader: Commenter
+    page: Page,
+    subscriber: Callable[..., Subscription],
+    reader: Commenter,
+    django_user_model: Any,
 ) -> None:
-    from rejoinder.comments.posting import approve_comment
-
+    moderator = django_user_model.objects.create_user("mod", "mod@example.org", "pw")
+    ModeratorRole.objects.create(user=moderator, site=page.site, role="moderator")
+    rules = settings_for(page.site)
+    rules.mode = Mode.PRE
+    rules.save()
     subscriber("ana@example.org")
     comment = _post(page, reader)
-    Comment.objects.filter(pk=comment.pk).update(status="pending")  # as if held for review
-    Page.objects.filter(pk=page.pk).update(comment_count=0)
+    assert comment.status == "pending"  # held for review
     expand_jobs()
     assert not Notification.objects.exists()
-    approve_comment(comment_id=comment.pk)
+    moderate(comment_ids=[comment.pk], action="approve", moderator=moderator)
     page.refresh_from_db()
     assert page.comment_count == 1
     expand_jobs()

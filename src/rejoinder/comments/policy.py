@@ -25,7 +25,6 @@ class Submission:
     email: str = ""
     honeypot: str = ""  # the form's hidden field; people leave it empty
     elapsed_seconds: float | None = None  # form rendered to submitted; None when unknown
-    has_parent: bool = False
 
 
 @dataclass(frozen=True)

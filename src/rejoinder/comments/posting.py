@@ -202,7 +202,6 @@ def post_comment(
                     email=email,
                     honeypot=honeypot,
                     elapsed_seconds=elapsed_seconds,
-                    has_parent=parent is not None,
                 )
             )
             if moderated
@@ -335,13 +334,3 @@ def change_status(
     elif was_visible and not visible:
         emit(CommentHidden(comment_id=comment.pk, page_id=comment.page_id, status=status))
     return previous
-
-
-def approve_comment(*, comment_id: int) -> Comment:
-    """Publish a comment that waited for moderation: it counts, shows and notifies from now on."""
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("page").get(pk=comment_id)
-        if comment.status != CommentStatus.PENDING:
-            raise Conflict(_("Only a comment waiting for moderation can be approved."))
-        change_status(comment, CommentStatus.PUBLISHED, suspected_spam=False)
-    return comment

@@ -127,8 +127,3 @@ class Anchor(models.Model):
     @property
     def is_orphaned(self) -> bool:
         return self.found_by == FoundBy.ORPHANED
-
-    @property
-    def passage_changed(self) -> bool:
-        """Tell whether the text at the current placement differs from what the commenter saw."""
-        return self.changed

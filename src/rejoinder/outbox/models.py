@@ -67,10 +67,6 @@ class OutboxMail(models.Model):
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
 
-    def can_retry(self) -> bool:
-        """Return whether an operator may send this mail again now."""
-        return self.status in {self.Status.QUEUED, self.Status.FAILED}
-
 
 class MailSuppression(models.Model):
     """An address that refused our mail permanently; suppressed after repeated refusals.

@@ -48,11 +48,6 @@ def register_step(name: str, fn: Step, *, every_seconds: float = 0) -> None:
     _steps[name] = _Registered(fn, every_seconds)
 
 
-def unregister_step(name: str) -> None:
-    """Remove a registered step (tests; an app that turns a feature off)."""
-    _steps.pop(name, None)
-
-
 def step_names() -> list[str]:
     """Return the steps in the order a round runs them."""
     return [*_steps, MAIL_STEP]

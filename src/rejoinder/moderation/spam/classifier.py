@@ -89,17 +89,6 @@ class Example:
     signals: Signals | None = None  # None: not known, so the context priors are left alone
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """A score and the evidence behind it, in log-odds (positive means spam)."""
-
-    score: float
-    text: float  # the text's calibrated, clipped share (the calibration's intercept included)
-    context: dict[str, float]
-    spam_tokens: tuple[tuple[str, float], ...]  # the text's strongest spam evidence
-    ham_tokens: tuple[tuple[str, float], ...]  # and its strongest evidence of a real comment
-
-
 def _context_bins(signals: Signals) -> dict[str, int]:
     recent, seen = signals.recent_posts, signals.repeated
     bins = {
@@ -164,28 +153,6 @@ class SpamModel:
         """Score a text already read (`read_text`) whose link count `signals.links` repeats."""
         return _sigmoid(
             self._text_log_odds(reading.tokens) + sum(self._context_log_odds(signals).values())
-        )
-
-    def explain(self, text: str, signals: Signals | None = None, *, top: int = 5) -> Explanation:
-        """Return the score with the evidence for it, for a moderator's "why is this here"."""
-        signals = signals or Signals()
-        tokens = read_text(text, links=signals.links).tokens
-        text_part = self._text_log_odds(tokens)
-        context = self._context_log_odds(signals)
-        weighed = sorted(
-            (
-                (token, self.slope * self._token_log_odds(token))
-                for token in tokens
-                if token in self.tokens
-            ),
-            key=lambda pair: (-pair[1], pair[0]),
-        )
-        return Explanation(
-            score=_sigmoid(text_part + sum(context.values())),
-            text=text_part,
-            context={name: value for name, value in context.items() if value},
-            spam_tokens=tuple(pair for pair in weighed[:top] if pair[1] > 0),
-            ham_tokens=tuple(pair for pair in reversed(weighed[-top:]) if pair[1] < 0),
         )
 
     def learn(self, text: str, signals: Signals | None, is_spam: bool) -> None:
