@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.moderation.conftest import assert_counts_right
 
 from rejoinder.comments.models import Comment
-from rejoinder.moderation.models import AuditEntry
+from rejoinder.moderation.models import AuditEntry, SpamLesson
 from rejoinder.pages.models import Page
 
 
@@ -63,3 +63,23 @@ def _comment_permissions() -> list[Any]:
     from django.contrib.auth.models import Permission
 
     return list(Permission.objects.filter(content_type__app_label="comments"))
+
+
+def test_approving_from_the_admin_is_audited_and_teaches_the_spam_model(
+    page: Page, post: Callable[..., Comment], django_user_model: Any
+) -> None:
+    held = post("Hold me for a look.")
+    Comment.objects.filter(pk=held.pk).update(status="pending")  # as if held for review
+    Page.objects.filter(pk=page.pk).update(comment_count=0)
+    admin = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw")
+    client = Client()
+    client.force_login(admin)
+
+    _act(client, "approve", held)
+
+    held.refresh_from_db()
+    assert held.status == "published"
+    entry = AuditEntry.objects.get(comment=held)
+    assert (entry.action, entry.previous_status) == ("approve", "pending")
+    assert SpamLesson.objects.filter(comment=held, is_spam=False).exists()
+    assert_counts_right(page)
