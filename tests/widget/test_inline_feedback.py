@@ -196,7 +196,6 @@ def test_a_quote_that_is_not_in_the_article_is_refused_in_the_page_keeping_the_t
     ("fields", "message"),
     [
         ({"passage_exact": "council", "passage_start": "x", "passage_end": "3"}, "whole number"),
-        ({"passage_exact": "council", "passage_start": "9", "passage_end": "4"}, "position"),
         ({"passage_exact": "c" * 2001}, "at most 2000"),
     ],
 )
@@ -210,6 +209,44 @@ def test_a_malformed_passage_is_a_bad_request_explained_in_the_page(
     page = response.content.decode()
     assert "The quoted passage is not valid" in page or "passage" in page
     assert message in page
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("9", "4", "The passage must end after it starts."),
+        ("4", "4", "The passage must end after it starts."),
+        ("-1", "3", "The passage cannot start before the beginning of the text."),
+        ("4", "", "Give both the start and the end of the passage, or neither."),
+        ("", "9", "Give both the start and the end of the passage, or neither."),
+        ("0", "99999999999999999999", "lies outside the article"),
+    ],
+)
+def test_a_passage_position_the_domain_refuses_is_a_form_error_that_keeps_the_text(
+    browser: Client, article: Article, start: str, end: str, message: str
+) -> None:
+    url = article.get_absolute_url()
+    data = {
+        "csrfmiddlewaretoken": _csrf(browser, url),
+        "name": "Ana",
+        "body": "My thoughts on it",
+        "passage_exact": "council",
+        "passage_start": start,
+        "passage_end": end,
+    }
+    response = browser.post(f"/discussion/{article.page.pk}/comments", data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    assert message in page
+    assert "My thoughts on it" in page
+    assert _hidden(page, "passage_exact") == "council"
+    scripted = browser.post(
+        f"/discussion/{article.page.pk}/comments", data, headers={"X-Rejoinder-Fragment": "1"}
+    )
+    assert scripted.status_code == 422
+    assert scripted.json()["field"] == "passage"
+    assert message in scripted.json()["detail"]
     assert Comment.objects.count() == 0
 
 

@@ -40,8 +40,9 @@ class CommentForm(forms.Form):
     passage_suffix = forms.CharField(
         label=_("Quoted passage"), required=False, strip=False, max_length=_MAX_CONTEXT_CHARS
     )
-    passage_start = forms.IntegerField(label=_("Quoted passage"), required=False, min_value=0)
-    passage_end = forms.IntegerField(label=_("Quoted passage"), required=False, min_value=0)
+    # Only parsed as numbers: whether they make a passage is the inline domain's to say.
+    passage_start = forms.IntegerField(label=_("Quoted passage"), required=False)
+    passage_end = forms.IntegerField(label=_("Quoted passage"), required=False)
     prompt = forms.IntegerField(label=_("Question"), required=False, min_value=1)
 
     PASSAGE_FIELDS = (

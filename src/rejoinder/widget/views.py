@@ -135,23 +135,20 @@ def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
 def _passage_selector(form: CommentForm) -> tuple[PassageSelector | None, int | None]:
     """Return the quoted passage and the author's question a form carries (either may be None).
 
-    Raise RejoinderError (400) when the fields cannot describe a passage: they come from our
-    own page or script, so a malformed set is a bad request rather than a reader's mistake.
+    The passage is only gathered here; the inline domain checks it (its position included) and
+    refuses it as a form error that keeps the reader's text.
     """
     data = form.cleaned_data
     exact = data.get("passage_exact") or ""
     prompt_id = data.get("prompt")
     if not exact:
         return None, prompt_id
-    start, end = data.get("passage_start"), data.get("passage_end")
-    if (start is None) != (end is None) or (start is not None and end is not None and end <= start):
-        raise RejoinderError(_("The quoted passage's position is not valid."), field="passage")
     selector = PassageSelector(
         exact=exact,
         prefix=data.get("passage_prefix") or "",
         suffix=data.get("passage_suffix") or "",
-        start=start,
-        end=end,
+        start=data.get("passage_start"),
+        end=data.get("passage_end"),
     )
     return selector, prompt_id
 
