@@ -1,4 +1,5 @@
-"""Votes and ratings through the API meet the domain's rate limits and per-address bound."""
+"""Votes, ratings and subscriptions through the API meet the domain's rate limits, and votes
+and ratings its per-address bound."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from rejoinder.comments.models import Comment, DiscardedVotes, Vote
 from rejoinder.pages.models import Page
 from rejoinder.ratings.models import DiscardedRatings, Rating
 from rejoinder.request_identity import ip_hash
+from rejoinder.subscriptions.models import Subscription
 
 HOME = "198.51.100.7"
 
 
 def _comment(make_api: Callable[[], ApiClient], page: Page) -> int:
-    response = make_api().post_comment(page.uri, REMOTE_ADDR="192.0.2.1")
+    body = {"uri": page.uri, "name": "Ana", "body": "Vote on me"}
+    response = make_api().post("/comments", body, REMOTE_ADDR="192.0.2.1")
     assert response.status_code == 201
     return int(response.json()["comment"]["id"])
 
@@ -105,3 +108,19 @@ def test_ratings_are_rate_limited_through_the_api_by_their_own_setting(
     assert codes == [200, 200, 429]
     page.refresh_from_db()
     assert (page.rating_count, page.rating_sum) == (1, 2)
+
+
+def test_notify_replies_through_the_api_meets_the_subscription_rate_limit(
+    make_api: Callable[[], ApiClient], page: Page, settings: Any
+) -> None:
+    settings.REJOINDER = {**settings.REJOINDER, "RATE_SUBSCRIBE": "1/3600"}
+    reader = make_api()
+    body = {"uri": page.uri, "name": "Ana", "email": "ana@example.org", "notify_replies": True}
+    first = reader.post("/comments", {**body, "body": "Tell me"}, REMOTE_ADDR=HOME)
+    again = reader.post("/comments", {**body, "body": "And me"}, REMOTE_ADDR=HOME)
+
+    assert first.json()["notify_replies"]["status"] == "confirmation_sent"
+    assert again.status_code == 201  # the comment is posted; only the subscription waits
+    assert again.json()["notify_replies"]["status"] == "refused"
+    assert "too often" in again.json()["notify_replies"]["detail"]
+    assert Subscription.objects.count() == 1

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from tests.conftest import ApiClient
 
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.posting import post_comment
@@ -418,3 +419,52 @@ def test_on_a_page_whose_text_is_unknown_a_quote_is_kept_without_a_link_to_a_hig
     box = browser.get(f"{box_url}?filter=inline").content.decode()
     assert '<blockquote class="rj-quoted">a sentence of the host page</blockquote>' in box
     assert "#passage-" not in box
+
+
+REPLY_REFUSED = "A reply belongs to the thread of the comment it answers"
+
+
+@pytest.mark.parametrize("about", ["passage", "prompt"])
+def test_a_reply_about_a_passage_is_refused_alike_in_the_form_and_the_api(
+    browser: Client, article: Article, make_reader: Callable[[], Commenter], about: str
+) -> None:
+    top = post_comment(page=article.page, author=make_reader(), name="Cy", body="Top.")
+    if about == "passage":
+        form_fields = {"passage_exact": "council"}
+        api_fields: dict[str, object] = {"passage": {"exact": "council"}}
+    else:
+        prompt = _prompt(article, 0, "Why Tuesday?")
+        form_fields = {"prompt": str(prompt.pk)}
+        api_fields = {"prompt_id": prompt.pk}
+    url = article.get_absolute_url()
+    data = {
+        "csrfmiddlewaretoken": _csrf(browser, url),
+        "name": "Ana",
+        "body": "My reply text",
+        "parent": str(top.pk),
+        **form_fields,
+    }
+
+    response = browser.post(f"/discussion/{article.page.pk}/comments", data)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 422
+    assert REPLY_REFUSED in page
+    assert "My reply text" in page
+    # The form offered again is the plain reply, without the passage.
+    assert f'<input type="hidden" name="parent" value="{top.pk}">' in page
+    assert 'name="passage_exact"' not in page
+    scripted = browser.post(
+        f"/discussion/{article.page.pk}/comments", data, headers={"X-Rejoinder-Fragment": "1"}
+    )
+    assert scripted.status_code == 422
+    assert scripted.json()["field"] == "parent"
+
+    api = ApiClient()
+    answer = api.post_comment(article.page.uri, "My reply text", parent=top.pk, **api_fields)
+    assert answer.status_code == 422
+    assert (answer.json()["field"], answer.json()["detail"]) == (
+        "parent",
+        scripted.json()["detail"],
+    )
+    assert list(Comment.objects.values_list("pk", flat=True)) == [top.pk]
+    assert not Anchor.objects.exists()

@@ -23,7 +23,7 @@ from rejoinder.api.schemas import (
 from rejoinder.api.serialize import comment_dict, thread_dict
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.models import Comment
-from rejoinder.comments.posting import delete_comment, edit_comment, post_comment
+from rejoinder.comments.posting import delete_comment, edit_comment
 from rejoinder.comments.thread import (
     ThreadWindow,
     decode_cursor,
@@ -33,10 +33,11 @@ from rejoinder.comments.thread import (
 )
 from rejoinder.comments.voting import vote_on_comment, votes_by
 from rejoinder.errors import InvalidInput
-from rejoinder.inline.posting import PassageSelector, post_inline_comment
+from rejoinder.inline.posting import PassageSelector, submit_comment
 from rejoinder.inline.reading import ABOUT_A_PASSAGE, anchors_for
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
+from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
 
 router = Router(tags=["comments"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemOut)
@@ -134,35 +135,41 @@ def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[in
     "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
 )
 def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
-    """Post a comment, a reply (`parent`), or a comment about a passage (`passage`, `prompt_id`)."""
+    """Post a comment, a reply (`parent`), or a comment about a passage (`passage`, `prompt_id`).
+
+    A reply cannot carry a passage or a question of its own (422, field `parent`).
+    """
     page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
     author = commenter_for(key, just_issued=new_token is not None)
-    fields: dict[str, Any] = {
-        "page": page,
-        "author": author,
-        "name": payload.name,
-        "email": payload.email,
-        "website": payload.website,
-        "body": payload.body,
-        "ip_hash": ip_hash(request),
-    }
-    if payload.passage is not None or payload.prompt_id is not None:
-        passage = payload.passage
-        comment = post_inline_comment(
-            selector=PassageSelector(**passage.model_dump()) if passage is not None else None,
-            prompt_id=payload.prompt_id,
-            parent_id=payload.parent,
-            **fields,
-        )
-        anchors = anchors_for([comment.pk])
-    else:
-        comment = post_comment(parent_id=payload.parent, **fields)
-        anchors = {}
+    client_ip = ip_hash(request)
+    passage = payload.passage
+    comment = submit_comment(
+        page=page,
+        author=author,
+        name=payload.name,
+        email=payload.email,
+        website=payload.website,
+        body=payload.body,
+        ip_hash=client_ip,
+        parent_id=payload.parent,
+        selector=PassageSelector(**passage.model_dump()) if passage is not None else None,
+        prompt_id=payload.prompt_id,
+    )
+    subscribed = (
+        subscribe_author_to_replies(comment=comment, ip_hash=client_ip)
+        if payload.notify_replies
+        else None
+    )
+    about_a_passage = passage is not None or payload.prompt_id is not None
+    anchors = anchors_for([comment.pk]) if about_a_passage else {}
     response = _json(
         {
             "comment": comment_dict(comment, [], reader_id=comment.author_id, anchors=anchors),
             "reader": new_token,
+            "notify_replies": (
+                {"status": subscribed.status, "detail": subscribed.message} if subscribed else None
+            ),
         },
         201,
     )

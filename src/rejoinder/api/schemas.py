@@ -55,6 +55,13 @@ class CommentIn(StrictIn):
     prompt_id: Id | None = Field(
         None, description="Id of the author's question (see /prompts) this comment answers."
     )
+    notify_replies: bool = Field(
+        False,
+        description="Also subscribe `email` to replies to this reader's comments on the page "
+        '(the comment form\'s "notify me of replies"). The first time an address is used on '
+        "a site, a link mailed to it confirms the subscription. The comment is posted whatever "
+        "becomes of the subscription: `notify_replies` in the answer says.",
+    )
 
 
 class CommentEditIn(StrictIn):
@@ -167,10 +174,24 @@ class ThreadOut(Schema):
     )
 
 
+class NotifyRepliesOut(Schema):
+    status: Literal["subscribed", "confirmation_sent", "needs_email", "refused"] = Field(
+        description="`subscribed`: replies will be mailed; `confirmation_sent`: a link mailed to "
+        "the address confirms it; `needs_email`: the comment gave no address; `refused`: "
+        "not subscribed, `detail` says why (too many subscriptions at once, for one)."
+    )
+    detail: str = Field(description="What to tell the reader.")
+
+
 class PostedCommentOut(Schema):
     comment: CommentOut
     reader: str | None = Field(
         None, description="A new signed reader token, when the request carried none. Keep it."
+    )
+    notify_replies: NotifyRepliesOut | None = Field(
+        None,
+        description="How the subscription asked for with `notify_replies` went; null when "
+        "it was not asked for.",
     )
 
 

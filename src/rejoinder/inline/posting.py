@@ -1,4 +1,5 @@
-"""Posting a comment about a passage of a page, or an answer to an author's prompt."""
+"""Posting a comment about a passage of a page, or an answer to an author's prompt; and
+`submit_comment`, which every reader-facing surface calls to post whatever the reader sent."""
 
 from __future__ import annotations
 
@@ -33,6 +34,41 @@ class PassageSelector:
     end: int | None = None
 
 
+def submit_comment(
+    *,
+    page: Page,
+    author: Commenter,
+    name: str,
+    body: str,
+    parent_id: int | None = None,
+    selector: PassageSelector | None = None,
+    prompt_id: int | None = None,
+    **post_kwargs: Any,
+) -> Comment:
+    """Post what a reader sent: a comment, a reply (`parent_id`), a comment about a passage
+    (`selector`) or an answer to the author's question (`prompt_id`).
+
+    The box's form and the API both call this, so the same fields mean the same thing on both:
+    with a passage or a question it is `post_inline_comment` (which refuses a reply that also
+    carries one), otherwise `comments.posting.post_comment`. Other keyword arguments go to
+    `post_comment` unchanged.
+    """
+    if selector is not None or prompt_id is not None:
+        return post_inline_comment(
+            page=page,
+            author=author,
+            name=name,
+            body=body,
+            parent_id=parent_id,
+            selector=selector,
+            prompt_id=prompt_id,
+            **post_kwargs,
+        )
+    return post_comment(
+        page=page, author=author, name=name, body=body, parent_id=parent_id, **post_kwargs
+    )
+
+
 def post_inline_comment(
     *,
     page: Page,
@@ -41,6 +77,7 @@ def post_inline_comment(
     body: str,
     selector: PassageSelector | None = None,
     prompt_id: int | None = None,
+    parent_id: int | None = None,
     email: str = "",
     website: str = "",
     ip_hash: str = "",
@@ -53,15 +90,24 @@ def post_inline_comment(
     quote, the position must select text. On a page whose text is unknown (an embed) the quote
     is stored as the reader's browser gave it, and a position alone is refused. A prompt must
     belong to the page and be open; its answer is anchored to the prompt's paragraph unless a
-    passage is given too. Every refusal is InvalidInput with field "passage" and
-    stores nothing. Other keyword arguments go to `comments.posting.post_comment` unchanged.
+    passage is given too. A reply (`parent_id`) is refused with field "parent"; every other
+    refusal is InvalidInput with field "passage"; none stores anything. Other keyword arguments
+    go to `comments.posting.post_comment` unchanged.
     """
-    if "parent_id" in post_kwargs and post_kwargs["parent_id"] is not None:
+    if parent_id is not None:
+        # A reply lives in the thread of the comment it answers, which already shows that
+        # comment's passage; replies are never highlighted in the text nor counted on a passage.
+        # Posting it as a plain reply would quietly drop what the reader chose, and storing the
+        # passage would keep one nobody is shown, so neither is done: the reader is told, and
+        # keeps their text to post it as a reply or as a new comment on the passage.
         raise InvalidInput(
-            _("A reply is not anchored to a passage; post it as an ordinary reply."),
+            _(
+                "A reply belongs to the thread of the comment it answers and cannot be about a "
+                "passage or question of its own: post it without the passage, or as a new "
+                "comment on the passage."
+            ),
             field="parent",
         )
-    post_kwargs.pop("parent_id", None)
     if selector is None and prompt_id is None:
         raise InvalidInput(_("Say which passage the comment is about."), field="passage")
     if selector is not None:

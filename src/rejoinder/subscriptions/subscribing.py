@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.comments.models import Comment
 from rejoinder.comments.posting import clean_email
-from rejoinder.errors import Forbidden, InvalidInput
+from rejoinder.errors import Forbidden, InvalidInput, RejoinderError
 from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.subscriptions.mail import send_confirmation
@@ -68,6 +70,45 @@ def subscribe(
         if not known:
             send_confirmation(subscription, now=now)
     return SubscribeResult(subscription, confirmed=known)
+
+
+@dataclass(frozen=True)
+class AuthorSubscription:
+    """How "notify me of replies", ticked when posting, went: a status and what to tell them."""
+
+    status: Literal["subscribed", "confirmation_sent", "needs_email", "refused"]
+    message: str
+
+
+def subscribe_author_to_replies(*, comment: Comment, ip_hash: str) -> AuthorSubscription:
+    """Subscribe a comment's author to replies to their comments, with the address they posted.
+
+    This is "notify me of replies" on the comment form and `notify_replies` in the API: it goes
+    through `subscribe`, so it has the same double opt-in and rate limits as subscribing from
+    the box. The comment is posted by then and stays posted, so nothing is raised: an author
+    who gave no address, or a subscription `subscribe` refuses, is reported in the result.
+    """
+    author = comment.author
+    if not author.email:
+        return AuthorSubscription(
+            "needs_email", _("To be notified of replies, give your email address.")
+        )
+    try:
+        result = subscribe(
+            page=comment.page,
+            email=author.email,
+            kind=SubscriptionKind.REPLIES,
+            reader_key=author.reader_key,
+            ip_hash=ip_hash,
+        )
+    except RejoinderError as exc:
+        return AuthorSubscription("refused", exc.message)
+    if result.confirmed:
+        return AuthorSubscription("subscribed", _("You will be notified of replies."))
+    return AuthorSubscription(
+        "confirmation_sent",
+        _("Check your inbox: a link there confirms notifications of replies."),
+    )
 
 
 def _claim(*, page: Page, email: str, kind: str, reader_key: str) -> Subscription:

@@ -23,12 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.models import Comment, CommentStatus
-from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment, post_comment
+from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidFields, InvalidInput, NotFound, RejoinderError
-from rejoinder.inline.posting import PassageSelector, post_inline_comment
+from rejoinder.inline.posting import PassageSelector, submit_comment
 from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
@@ -36,7 +36,7 @@ from rejoinder.moderation.timing import seconds_since
 from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
-from rejoinder.subscriptions.subscribing import subscribe
+from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
 from rejoinder.widget.box import (
     POSTED_PARAMETER,
     BoxRequest,
@@ -225,18 +225,17 @@ def post(request: HttpRequest, page_id: int) -> HttpResponse:
             "honeypot": form.cleaned_data["homepage"],
             "elapsed_seconds": seconds_since(form.cleaned_data["rendered_at"]),
         }
-        if (selector is not None or prompt_id is not None) and not form.cleaned_data["parent"]:
-            comment = post_inline_comment(**fields, selector=selector, prompt_id=prompt_id)
-        else:
-            comment = post_comment(**fields, parent_id=form.cleaned_data["parent"])
-        notice = " ".join(
-            n
-            for n in (
-                held_notice(comment),
-                _subscribe_author(form, page=page, reader_key=key, ip_hash=fields["ip_hash"]),
-            )
-            if n
+        comment = submit_comment(
+            **fields,
+            parent_id=form.cleaned_data["parent"],
+            selector=selector,
+            prompt_id=prompt_id,
         )
+        notices = [held_notice(comment)]
+        if form.cleaned_data["notify_replies"]:
+            subscribed = subscribe_author_to_replies(comment=comment, ip_hash=fields["ip_hash"])
+            notices.append(subscribed.message)
+        notice = " ".join(n for n in notices if n)
     except RejoinderError as exc:
         return refuse(request, exc, "widget/post_failed.html", _retry_context(form, page, exc))
     if wants_fragment(request):
@@ -279,27 +278,6 @@ def passage_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     if panel is None:
         return problem(404, _("Not found"), _("No comments are anchored at that passage any more."))
     return HttpResponse(panel)
-
-
-def _subscribe_author(form: CommentForm, *, page: Page, reader_key: str, ip_hash: str) -> str:
-    """Subscribe a commenter who ticked "notify me of replies"; return what to tell them."""
-    if not form.cleaned_data.get("notify_replies"):
-        return ""
-    if not form.cleaned_data["email"]:
-        return _("To be notified of replies, give your email address.")
-    try:
-        result = subscribe(
-            page=page,
-            email=form.cleaned_data["email"],
-            kind="replies",
-            reader_key=reader_key,
-            ip_hash=ip_hash,
-        )
-    except RejoinderError as exc:  # the comment is posted; only the subscription failed
-        return exc.message
-    if result.confirmed:
-        return _("You will be notified of replies.")
-    return _("Check your inbox: a link there confirms notifications of replies.")
 
 
 @require_http_methods(["GET", "POST"])
