@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEMO_DATA ?= var/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo serve test test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
+.PHONY: help venv demo serve test test-fast test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-deps: ## install chromium and postgresql from Debian when run as root and m
 test: lint test-deps ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+test-fast: $(INSTALLED) ## the suite on SQLite without browser tests and tests that start processes (the edit loop)
+	$(BIN)/pytest -p no:cacheprovider -q -m "not browser and not processes"
 
 test-sqlite: $(INSTALLED) ## the suite on SQLite
 	$(BIN)/pytest -p no:cacheprovider -q

@@ -7,7 +7,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from tests.servers import free_port
+
+pytestmark = pytest.mark.processes  # starts `rejoinder demo`
 
 
 def test_the_demo_served_on_another_port_links_to_that_port(tmp_path: Path) -> None:
