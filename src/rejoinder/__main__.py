@@ -146,7 +146,7 @@ def worker(*, once: bool, poll_seconds: float, exit_with_parent: bool) -> int:
 
 def mailcatcher(*, port: int, maildir: Path, exit_with_parent: bool) -> int:
     """Run the local mail catcher until SIGTERM or SIGINT (or the parent exits)."""
-    from rejoinder.outbox.mailcatcher import run_mailcatcher
+    from rejoinder.demo.mailcatcher import run_mailcatcher
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -213,7 +213,7 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
             _wait_for_port(mail_port, catcher)
         call_command("migrate", interactive=False, verbosity=0)
         from rejoinder.demo.loading import load_demo
-        from rejoinder.outbox.demo_mailbox import queue_welcome_mail
+        from rejoinder.demo.mailbox import queue_welcome_mail
 
         result = load_demo()
         url = settings.PUBLIC_URL

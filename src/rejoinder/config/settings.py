@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "rejoinder.subscriptions",
     "rejoinder.widget",
     "rejoinder.api",
+    "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]
 
 MIDDLEWARE = [
