@@ -28,13 +28,13 @@ serve: $(INSTALLED) ## serve the local database at http://127.0.0.1:8000
 	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder serve --bind 127.0.0.1:8000
 
 lint: $(INSTALLED) ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 format: $(INSTALLED) ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 test-deps: ## install chromium and postgresql from Debian when run as root and missing
 	@scripts/install-test-deps
