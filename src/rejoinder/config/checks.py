@@ -8,6 +8,7 @@ configuration at all a server on the loopback address (`make serve`, the tests) 
 Whether other machines reach the server is read from the address it listens on (REJOINDER_BIND,
 which `rejoinder serve --bind` sets) and from REJOINDER_TRUSTED_PROXIES: a proxy in front means
 readers come through it even when the server itself listens on the loopback address.
+See docs/security.md, rule 16, and docs/configuration.md, "Checks at start-up".
 """
 
 from __future__ import annotations
