@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEMO_DATA ?= var/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo serve test test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
+.PHONY: help venv demo serve test test-fast test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,13 +28,13 @@ serve: $(INSTALLED) ## serve the local database at http://127.0.0.1:8000
 	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder serve --bind 127.0.0.1:8000
 
 lint: $(INSTALLED) ## ruff (lint + format check) and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 format: $(INSTALLED) ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
 
 test-deps: ## install chromium and postgresql from Debian when run as root and missing
 	@scripts/install-test-deps
@@ -42,6 +42,9 @@ test-deps: ## install chromium and postgresql from Debian when run as root and m
 test: lint test-deps ## lint, then the whole suite on SQLite and on PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+test-fast: $(INSTALLED) ## the suite on SQLite without browser tests and tests that start processes (the edit loop)
+	$(BIN)/pytest -p no:cacheprovider -q -m "not browser and not processes"
 
 test-sqlite: $(INSTALLED) ## the suite on SQLite
 	$(BIN)/pytest -p no:cacheprovider -q

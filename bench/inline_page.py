@@ -47,11 +47,13 @@ from django.db import connections  # noqa: E402
 from rejoinder.comments.identity import commenter_for, issue_reader_token, reader_key_from_token  # noqa: E402
 from rejoinder.comments.models import Commenter  # noqa: E402
 from rejoinder.comments.posting import post_comment  # noqa: E402
-from rejoinder.demo.content import ARTICLE  # noqa: E402
+from rejoinder.demo.content import load_content  # noqa: E402
 from rejoinder.inline.posting import PassageSelector, post_inline_comment  # noqa: E402
 from rejoinder.inline.text import extract_text  # noqa: E402
 from rejoinder.pages.models import Article  # noqa: E402
 from rejoinder.pages.publishing import save_article  # noqa: E402
+
+ARTICLE = load_content().article
 
 
 def reader() -> Commenter:

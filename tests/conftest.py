@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +16,34 @@ from rejoinder.comments.identity import commenter_for, issue_reader_token, reade
 from rejoinder.comments.models import Commenter
 from rejoinder.pages.lookup import default_site, ensure_page
 from rejoinder.pages.models import Page, Site
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium `browser`, however it reaches the fixture."""
+    for item in items:
+        uses = getattr(item, "fixturenames", ())
+        if "browser" in uses and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _processes_are_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a test that starts a process without the `processes` marker.
+
+    `make test-fast` selects by marker; an unmarked test that starts a server or a worker
+    would make it slow again without anyone noticing.
+    """
+    node = request.node
+    if node.get_closest_marker("processes") or node.get_closest_marker("browser"):
+        return
+
+    def refuse(self: subprocess.Popen[bytes], args: Any, *rest: Any, **kwargs: Any) -> None:
+        raise AssertionError(
+            f"{node.nodeid} starts a process ({args!r}): mark it @pytest.mark.processes"
+        )
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
 
 
 @pytest.fixture

@@ -72,19 +72,51 @@ def _host_and_port(bind: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def serve(bind: str, workers: int, threads: int, *, with_worker: bool = True) -> int:
+def _refuse_to_serve() -> bool:
+    """Run the deployment checks (config/checks.py), one line per problem; True on an error."""
+    from django.core.checks import run_checks
+
+    messages = run_checks(include_deployment_checks=True, tags=["rejoinder"])
+    for message in messages:
+        kind = "" if message.is_serious() else "warning: "
+        print(f"rejoinder serve: {kind}{message.msg} ({message.id})", file=sys.stderr)
+    refused = any(message.is_serious() for message in messages)
+    if refused:
+        print(
+            "rejoinder serve: not started (docs/configuration.md, 'Checks at start-up').",
+            file=sys.stderr,
+        )
+    sys.stderr.flush()
+    return refused
+
+
+def serve(
+    bind: str,
+    workers: int,
+    threads: int,
+    *,
+    with_worker: bool = True,
+    check_deployment: bool = True,
+) -> int:
     """Run the production server in the foreground: granian's event loop in front of Django.
 
-    Each of `workers` processes reads requests in its event loop and runs Django on `threads`
-    threads (config/front.py); the app is loaded once here and the processes forked from it.
-    With `with_worker`, one `rejoinder worker` runs beside it as a child process, stopped
-    when the server stops. Run more workers (or none here) with `rejoinder worker`.
+    First the deployment checks: a missing or unusable setting (a weak secret key, a public
+    URL that names this machine while others connect…) stops it before it touches the
+    database, with one line per problem. Then each of `workers` processes reads requests in
+    its event loop and runs Django on `threads` threads (config/front.py); the app is loaded
+    once here and the processes forked from it. With `with_worker`, one `rejoinder worker`
+    runs beside it as a child process, stopped when the server stops. Run more workers (or
+    none here) with `rejoinder worker`.
     """
     host, port = _host_and_port(bind)
     os.environ["REJOINDER_THREADS"] = str(threads)
+    os.environ["REJOINDER_BIND"] = bind  # what the deployment checks look at
     _django_setup()
     from django.conf import settings
     from django.core.management import call_command
+
+    if check_deployment and _refuse_to_serve():
+        return 1
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -146,7 +178,7 @@ def worker(*, once: bool, poll_seconds: float, exit_with_parent: bool) -> int:
 
 def mailcatcher(*, port: int, maildir: Path, exit_with_parent: bool) -> int:
     """Run the local mail catcher until SIGTERM or SIGINT (or the parent exits)."""
-    from rejoinder.outbox.mailcatcher import run_mailcatcher
+    from rejoinder.demo.mailcatcher import run_mailcatcher
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -213,7 +245,7 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
             _wait_for_port(mail_port, catcher)
         call_command("migrate", interactive=False, verbosity=0)
         from rejoinder.demo.loading import load_demo
-        from rejoinder.outbox.demo_mailbox import queue_welcome_mail
+        from rejoinder.demo.mailbox import queue_welcome_mail
 
         result = load_demo()
         url = settings.PUBLIC_URL
@@ -233,7 +265,9 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         else:
             print("  mail:     sent through REJOINDER_EMAIL_URL")
         print(flush=True)
-        return serve(bind, workers, threads, with_worker=with_worker)
+        # The demo serves sample data with generated settings: it skips the deployment checks
+        # (a demo on 0.0.0.0 names 127.0.0.1 in its links, and that is fine for a demo).
+        return serve(bind, workers, threads, with_worker=with_worker, check_deployment=False)
     finally:
         if catcher is not None:
             _stop_child(catcher)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.helpers import accessibility_problems, open_article, tab_until
 
-from rejoinder.demo import content as demo_content
+from rejoinder.demo.content import load_content
 from rejoinder.demo.loading import load_demo
 from rejoinder.pages.models import Article
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("rate_limits_off")]
 def demo_article(live_db: None) -> Article:
     """Return the demo's article: lists, highlights, an author's question, 40-odd comments."""
     load_demo()
-    return Article.objects.get(slug=demo_content.ARTICLE["slug"])
+    return Article.objects.get(slug=load_content().article["slug"])
 
 
 def test_the_article_page_has_no_serious_accessibility_problem(

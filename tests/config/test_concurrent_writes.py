@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from tests.servers import running_server
 
+pytestmark = pytest.mark.processes  # each test starts `rejoinder serve`
+
 THREADS, POSTS_EACH = 8, 25
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from tests.servers import running_server
 
+pytestmark = pytest.mark.processes  # each test starts `rejoinder serve`
+
 PAGE = "/slow-clients/"
 
 

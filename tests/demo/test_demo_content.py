@@ -1,4 +1,5 @@
-"""The demo content is plain data; these checks keep it coherent enough to seed a discussion."""
+"""The demo content is plain data (demo/data/); these checks keep it coherent enough to seed a
+discussion."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ from statistics import mean
 
 import pytest
 
-from rejoinder.demo.content import (
-    ARTICLE,
-    COMMENTS,
-    MORE_ARTICLES,
-    RATINGS,
-    DemoArticle,
-    DemoComment,
-)
+from rejoinder.demo.content import DemoArticle, DemoComment, load_content
+
+CONTENT = load_content()
+ARTICLE, COMMENTS, RATINGS = CONTENT.article, CONTENT.comments, CONTENT.ratings
+MORE_ARTICLES = CONTENT.more_articles
 
 MAX_DEPTH = 3
 ARTICLE_FIELDS = {

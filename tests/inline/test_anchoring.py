@@ -1,4 +1,13 @@
-"""Re-anchoring passages after article edits, and the checks on new anchors."""
+"""Re-anchoring passages after article edits, and the checks on new anchors.
+
+Two corpora of edits. corpus.py is the tuning part: the engine's parameters were chosen while
+looking at its cases, so each of them must still come out as written there (they pin the
+behaviour the engine was made to have), but passing them says nothing about edits it was not
+tuned for. held_out.py is the held-out part, written later on other articles and never tuned
+on: the figure asserted for it (`RECORDED`) is the measure of how well re-anchoring does. The
+split is by file and does not change as cases are added; a held-out case that a change is
+made to fix moves to corpus.py and is replaced by a new one.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ from tests.inline.corpus import (
     move_paragraph,
     nth,
 )
+from tests.inline.held_out import HELD_OUT_CASES
 
 from rejoinder.inline.anchoring import (
     MAX_QUOTE_CHARS,
@@ -29,9 +39,27 @@ from rejoinder.inline.anchoring import (
     validate_quote,
 )
 
+# Held-out cases placed as expected, of all of them, when held_out.py was written (the engine
+# was run on them once, after their outcomes were decided). Falling below is a regression.
+RECORDED = (33, 33)
+
+
+def _placed_as_expected(case: Case) -> bool:
+    placement = reanchor(make_anchor(case.old_text, *case.span()), case.new_text)
+    expected = case.expected_span()
+    if placement.method != case.expected:
+        return False
+    if expected is None:
+        return placement.position is None and placement.score == 0.0
+    return (
+        placement.position is not None
+        and (placement.position.start, placement.position.end) == expected
+        and 0.0 < placement.score <= 1.0
+    )
+
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-def test_each_corpus_passage_is_found_where_and_how_the_corpus_expects(case: Case) -> None:
+def test_each_tuning_case_is_found_where_and_how_the_corpus_expects(case: Case) -> None:
     anchor = make_anchor(case.old_text, *case.span())
 
     placement = reanchor(anchor, case.new_text)
@@ -49,12 +77,34 @@ def test_each_corpus_passage_is_found_where_and_how_the_corpus_expects(case: Cas
         assert 0.0 < placement.score <= 1.0
 
 
-def test_the_corpus_covers_every_method_with_at_least_thirty_six_cases() -> None:
-    methods = {case.expected for case in CASES}
+def test_held_out_edits_are_placed_as_expected_at_least_as_often_as_recorded(
+    pytestconfig: pytest.Config, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missed = [case.name for case in HELD_OUT_CASES if not _placed_as_expected(case)]
+    placed = len(HELD_OUT_CASES) - len(missed)
+    recorded, of = RECORDED
+    terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    with capsys.disabled():
+        for line in [
+            "",
+            f"re-anchoring: held out {placed} of {len(HELD_OUT_CASES)} placed as expected",
+            *missed,
+        ]:
+            if terminal is not None:  # None under plugins that replace the terminal reporter
+                terminal.write_line(line)
+    assert len(HELD_OUT_CASES) >= of
+    assert placed >= recorded, missed
 
-    assert len(CASES) >= 36
-    assert methods == {"position", "quote", "fuzzy", "orphaned"}
-    assert len({case.name for case in CASES}) == len(CASES)
+
+def test_both_corpora_cover_every_method_and_the_held_out_one_shares_no_article() -> None:
+    for cases, at_least in ((CASES, 36), (HELD_OUT_CASES, 30)):
+        assert len(cases) >= at_least
+        assert {case.expected for case in cases} == {"position", "quote", "fuzzy", "orphaned"}
+    names = [case.name for case in [*CASES, *HELD_OUT_CASES]]
+    assert len(set(names)) == len(names)
+    tuning_paragraphs = {p for case in CASES for p in case.old_text.split("\n\n")}
+    for case in HELD_OUT_CASES:
+        assert tuning_paragraphs.isdisjoint(case.old_text.split("\n\n")), case.name
 
 
 def test_an_untouched_passage_keeps_its_position_with_a_full_score() -> None:

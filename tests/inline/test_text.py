@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rejoinder.demo.content import ARTICLE
+from rejoinder.demo.content import load_content
 from rejoinder.inline.text import ArticleText, Block, Span, annotate, extract_text
 from rejoinder.pages.publishing import render_article_markdown
 
@@ -25,7 +25,7 @@ def block_texts(article: ArticleText) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_html() -> str:
-    return render_article_markdown(ARTICLE["body"])
+    return render_article_markdown(load_content().article["body"])
 
 
 def test_paragraphs_are_joined_by_a_blank_line_with_whitespace_collapsed() -> None:

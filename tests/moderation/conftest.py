@@ -55,8 +55,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
     if not ran:
         return
+    from scripts.train_spam_model import report
+
     from rejoinder.moderation.spam import load_builtin
-    from rejoinder.moderation.spam.train import report
 
     terminalreporter.section("spam filter, held-out figures")
     for line in report(load_builtin()):

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from tests.outbox.smtp_sink import SmtpSink
 
+pytestmark = pytest.mark.processes  # starts `rejoinder worker` and `rejoinder serve`
+
 QUEUE = """
 import os, sys, django
 os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"

@@ -1,4 +1,4 @@
-"""Cross-site and malformed-request protection for the JSON API (security.md rules 4 and 5).
+"""Cross-site and malformed-request protection for the JSON API (docs/security.md, rules 4, 5).
 
 A state change must be `application/json` (UTF-8) from an allowed origin: browsers cannot send
 that cross-site without a CORS preflight we would refuse, so cookies cannot be ridden.

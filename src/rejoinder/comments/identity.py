@@ -1,7 +1,8 @@
-"""Guest identity: a random reader key, issued and signed by the server (security.md rule 8).
+"""Guest identity: a random reader key, issued and signed by the server.
 
 The browser keeps the signed token (a cookie on our pages, or the API's `reader` field); only
-the server can mint one, so nobody can claim another reader's comments by guessing.
+the server can mint one, so nobody can claim another reader's comments by guessing
+(docs/security.md, rule 8).
 """
 
 import secrets

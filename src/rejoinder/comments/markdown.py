@@ -1,4 +1,4 @@
-"""The one pipeline every comment body goes through (security.md rule 1).
+"""The one pipeline every comment body goes through (docs/security.md, rules 1 and 2).
 
 Length and character checks first, then Markdown without raw HTML or images, then the nh3
 allow-list sanitiser last. The result is stored; nothing truncates it afterwards.

@@ -5,7 +5,8 @@ of slow or idle sockets used to stall every reader. Here the HTTP server (grania
 headers in its event loop with a timeout, and this front reads the body in the same loop, with
 a deadline, into a spooled buffer, before a thread of a fixed pool runs Django on the complete
 request. A slow client costs a coroutine and a socket, never a thread. One client address may
-have only so many requests in flight at once; past that it is answered 429 at once.
+have only so many requests in flight at once; past that it is answered 429 at once
+(docs/security.md, rule 5).
 
 Long-lived responses (the live updates' streams) will be coroutines on this loop too, not
 threads: see docs/decisions.md, "Serving".

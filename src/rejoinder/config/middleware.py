@@ -1,4 +1,7 @@
-"""Cross-cutting HTTP rules: security headers and request hardening (security.md 5, 11, 13)."""
+"""Cross-cutting HTTP rules: security headers, request hardening, compression, busy database.
+
+See docs/security.md, rules 5, 11, 12 and 14.
+"""
 
 import secrets
 from collections.abc import Callable

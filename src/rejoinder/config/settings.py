@@ -30,14 +30,18 @@ DATA_DIR = Path(_env("DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = _env_bool("DEBUG", False)
 
 
-def _secret_key() -> str:
-    """Return REJOINDER_SECRET_KEY, or a key generated once and kept in the data directory.
+def _secret_key() -> tuple[str, str]:
+    """Return the secret key and where it came from ("environment", "file" or "blank").
 
-    Every server process must sign reader tokens with the same key, so a generated key is
-    written to disk (mode 600) rather than drawn per process.
+    REJOINDER_SECRET_KEY when set; otherwise a key generated once and kept in the data
+    directory: every server process must sign reader tokens with the same key, so it is
+    written to disk (mode 600) rather than drawn per process. A variable that is set but
+    blank (a secret missing from the deployment's environment) also falls back to the file,
+    so that commands still start, and `rejoinder serve` refuses to run (config/checks.py).
     """
-    if _env("SECRET_KEY"):
-        return _env("SECRET_KEY")
+    if _env("SECRET_KEY").strip():
+        return _env("SECRET_KEY").strip(), "environment"
+    source = "blank" if "REJOINDER_SECRET_KEY" in os.environ else "file"
     path = DATA_DIR / "secret.key"
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -48,10 +52,10 @@ def _secret_key() -> str:
         else:
             with os.fdopen(fd, "w") as f:
                 f.write(get_random_secret_key())
-    return path.read_text().strip()
+    return path.read_text().strip(), source
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY, _SECRET_KEY_SOURCE = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 PUBLIC_URL = _env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves the API docs' Swagger UI from our own static files, not a CDN
+    "rejoinder.config",  # the deployment checks `rejoinder serve` runs
     "rejoinder.limits",
     "rejoinder.pages",
     "rejoinder.comments",
@@ -75,6 +80,7 @@ INSTALLED_APPS = [
     "rejoinder.subscriptions",
     "rejoinder.widget",
     "rejoinder.api",
+    "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]
 
 MIDDLEWARE = [
@@ -185,7 +191,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Request hardening (security.md rule 5).
+# Request hardening (docs/security.md, rule 5).
 DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("MAX_REQUEST_BYTES", 64 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50
 
@@ -213,6 +219,11 @@ LOGGING = {
 
 # --- Rejoinder's own knobs ---
 REJOINDER: dict[str, Any] = {
+    # Where SECRET_KEY came from: "environment", "file" (generated) or "blank" (set but empty).
+    "SECRET_KEY_SOURCE": _SECRET_KEY_SOURCE,
+    # The address `rejoinder serve` listens on (it sets REJOINDER_BIND from --bind); the
+    # deployment checks tell from it whether other machines can reach the server.
+    "BIND": _env("BIND", "127.0.0.1:8000"),
     # Peers whose X-Forwarded-For is believed (comma-separated IPs); none by default.
     "TRUSTED_PROXIES": [p.strip() for p in _env("TRUSTED_PROXIES").split(",") if p.strip()],
     "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 5000),

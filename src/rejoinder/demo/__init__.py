@@ -1,4 +1,5 @@
-"""The sample articles and discussions that `rejoinder demo` serves.
+"""What `rejoinder demo` adds: the sample articles and discussions, the mail catcher, and the
+admin's "Demo mailbox".
 
 It sits above the domain apps: loading goes through their functions, as an import would.
 """

@@ -20,7 +20,7 @@ from rejoinder.comments.identity import commenter_for, issue_reader_token, reade
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.posting import change_status, post_comment
 from rejoinder.comments.voting import vote_on_comment
-from rejoinder.demo import content as demo_content
+from rejoinder.demo.content import DemoContent, load_content
 from rejoinder.inline.models import Prompt
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.revisions import pin_prompt
@@ -104,11 +104,11 @@ def _at(article: Article, minutes_after: int) -> datetime:
     return min(article.published_at + timedelta(minutes=minutes_after), timezone.now())
 
 
-def _load_inline_feedback(article: Article) -> None:
+def _load_inline_feedback(article: Article, content: DemoContent) -> None:
     """Comments on passages of the article, and the author's question with its answers."""
     page = article.page
-    voters = [_new_reader() for _ in range(max(c["up"] for c in demo_content.INLINE_COMMENTS))]
-    for c in demo_content.INLINE_COMMENTS:
+    voters = [_new_reader() for _ in range(max(c["up"] for c in content.inline_comments))]
+    for c in content.inline_comments:
         comment = post_inline_comment(
             page=page,
             author=_new_reader(),
@@ -121,7 +121,7 @@ def _load_inline_feedback(article: Article) -> None:
         for voter in voters[: c["up"]]:
             vote_on_comment(comment_id=comment.pk, voter=voter, value=1, ip_hash="", limited=False)
     text = extract_text(article.body_html)
-    for p in demo_content.PROMPTS:
+    for p in content.prompts:
         block = next(
             b for b in text.blocks if text.text[b.start : b.end].startswith(p["paragraph_starts"])
         )
@@ -146,10 +146,12 @@ _HELD_REASONS = {
 }
 
 
-def _load_moderation_queue(article: Article, comment_ids: Mapping[str, int]) -> None:
+def _load_moderation_queue(
+    article: Article, content: DemoContent, comment_ids: Mapping[str, int]
+) -> None:
     """Comments waiting in the moderation queues, and one reported by a reader."""
     page = article.page
-    for c in demo_content.HELD_COMMENTS:
+    for c in content.held_comments:
         comment = post_comment(
             page=page,
             author=_new_reader(),
@@ -172,7 +174,7 @@ def _load_moderation_queue(article: Article, comment_ids: Mapping[str, int]) -> 
             moderation_reasons=[{"code": reason[0], "text": reason[1]}],
         )
     flag_comment(
-        comment_id=comment_ids[demo_content.FLAGGED_COMMENT_KEY],
+        comment_id=comment_ids[content.flagged_comment],
         reader=_new_reader(),
         ip_hash="demo-reader",
         reason="off-topic",
@@ -182,15 +184,16 @@ def _load_moderation_queue(article: Article, comment_ids: Mapping[str, int]) -> 
 
 def load_demo() -> DemoResult:
     """Load the sample articles (once) and (re)set the demo admin's password."""
-    main = demo_content.ARTICLE
+    content = load_content()
+    main = content.article
     with transaction.atomic():
         if not Article.objects.filter(slug=main["slug"]).exists():
             article, comment_ids = _load_article(
-                main, demo_content.COMMENTS, demo_content.RATINGS, hours_ago=50
+                main, content.comments, content.ratings, hours_ago=50
             )
-            _load_inline_feedback(article)
-            _load_moderation_queue(article, comment_ids)
-            for n, extra in enumerate(demo_content.MORE_ARTICLES, start=1):
+            _load_inline_feedback(article, content)
+            _load_moderation_queue(article, content, comment_ids)
+            for n, extra in enumerate(content.more_articles, start=1):
                 _load_article(extra, extra["comments"], extra["ratings"], hours_ago=50 + 24 * n)
     password = secrets.token_urlsafe(9)
     user_model = get_user_model()

@@ -3,7 +3,7 @@
 One upsert per check: the database increments and returns the count in a single statement,
 so concurrent requests can never both pass on a stale count (no check-then-insert). The
 domain functions call `enforce_rate_limit` inside their own transactions, so every surface
-(the box, the API, imports, the command line) meets the same limits.
+(the box, the API, imports, the command line) meets the same limits (docs/security.md, rule 6).
 """
 
 import time

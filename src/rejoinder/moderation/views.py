@@ -1,9 +1,9 @@
 """The moderation page: queues, actions, bans and the audit log, for a site's moderators.
 
 Every view checks the Moderator role for the site named in its URL, and every comment, ban
-or audit entry it acts on must belong to that site (security.md rule 14). Actions are plain
-form posts answered with a redirect back (they work without JavaScript); moderation.js sends
-the same forms with `X-Rejoinder-Fragment: 1` and gets JSON, or the queue's list markup, to
+or audit entry it acts on must belong to that site (docs/security.md, rule 15). Actions are
+plain form posts answered with a redirect back (they work without JavaScript); moderation.js
+sends the same forms with `X-Rejoinder-Fragment: 1` and gets JSON, or the queue's list markup, to
 update the page in place.
 """
 

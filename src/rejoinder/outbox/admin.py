@@ -1,5 +1,6 @@
-"""The outbox in the admin: mail with its status, retry and cancel; suppressed addresses;
-and, under `rejoinder demo`, the mail the demo's catcher received."""
+"""The outbox in the admin: mail with its status, retry and cancel; suppressed addresses.
+
+(Under `rejoinder demo`, demo/admin.py adds the "Demo mailbox" to the outbox's pages.)"""
 
 from __future__ import annotations
 
@@ -7,28 +8,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from rejoinder.email_address import clean_email_address
 from rejoinder.errors import InvalidInput
-from rejoinder.outbox.demo_mailbox import demo_maildir, list_caught, read_caught
 from rejoinder.outbox.mailing import cancel_mail, retry_mail
 from rejoinder.outbox.models import MailSuppression, OutboxMail
-
-# The HTML part of a caught mail is shown in an <iframe sandbox>; this policy also sandboxes
-# it when opened directly: no script, no form, no remote image (no tracking pixel).
-_CAUGHT_HTML_CSP = (
-    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
-)
-
 
 _MAIL_FIELDS = (
     "status",
@@ -69,7 +58,6 @@ class OutboxMailAdmin(admin.ModelAdmin):
     ordering = ["-created_at"]
     show_full_result_count = False  # counting a large outbox costs a full scan
     actions = ["retry_now", "cancel"]
-    change_list_template = "admin/outbox/outboxmail/change_list.html"
     fields = _MAIL_FIELDS
     readonly_fields = _MAIL_FIELDS
 
@@ -114,68 +102,6 @@ class OutboxMailAdmin(admin.ModelAdmin):
             ),
             messages.SUCCESS if count else messages.WARNING,
         )
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        extra = {"demo_mailbox": demo_maildir() is not None, **(extra_context or {})}
-        return super().changelist_view(request, extra)
-
-    # --- the demo mailbox ---
-
-    def get_urls(self) -> list[URLPattern]:
-        wrap = self.admin_site.admin_view
-        return [
-            path("demo-mailbox/", wrap(self.demo_mailbox_view), name="outbox_demo_mailbox"),
-            path("demo-mailbox/<str:key>/", wrap(self.demo_mail_view), name="outbox_demo_mail"),
-            path(
-                "demo-mailbox/<str:key>/html/",
-                wrap(self.demo_mail_html_view),
-                name="outbox_demo_mail_html",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _maildir(self, request: HttpRequest) -> Any:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        maildir = demo_maildir()
-        if maildir is None:
-            raise Http404(_("The demo mailbox exists only under `rejoinder demo`."))
-        return maildir
-
-    def demo_mailbox_view(self, request: HttpRequest) -> HttpResponse:
-        maildir = self._maildir(request)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Demo mailbox"),
-            "opts": self.opts,
-            "maildir": maildir,
-            "mails": list_caught(maildir),
-            "now": timezone.now(),
-        }
-        return TemplateResponse(request, "admin/outbox/demo_mailbox.html", context)
-
-    def demo_mail_view(self, request: HttpRequest, key: str) -> HttpResponse:
-        mail = read_caught(self._maildir(request), key)
-        if mail is None:
-            raise Http404(_("No such mail in the demo mailbox."))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": mail.subject or _("(no subject)"),
-            "opts": self.opts,
-            "mail": mail,
-        }
-        return TemplateResponse(request, "admin/outbox/demo_mail.html", context)
-
-    @xframe_options_sameorigin
-    def demo_mail_html_view(self, request: HttpRequest, key: str) -> HttpResponse:
-        mail = read_caught(self._maildir(request), key)
-        if mail is None or not mail.html:
-            raise Http404(_("No such mail in the demo mailbox."))
-        response = HttpResponse(mail.html, content_type="text/html; charset=utf-8")
-        response["Content-Security-Policy"] = _CAUGHT_HTML_CSP
-        return response
 
 
 class SuppressionForm(forms.ModelForm):

@@ -5,7 +5,7 @@ a subscription): the mail is then stored exactly when that change is, and a cras
 restart loses neither. `rejoinder worker` sends it later (outbox/sending.py).
 
 Every value that ends up in a header is checked here: no CR, LF or other control character
-gets into the outbox, so none can add a header or a recipient (security.md rule 10).
+gets into the outbox, so none can add a header or a recipient (docs/security.md, rule 10).
 """
 
 from __future__ import annotations

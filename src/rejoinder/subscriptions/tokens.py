@@ -1,4 +1,4 @@
-"""Signed links in subscription mail: confirm, unsubscribe, manage (security.md rule 8).
+"""Signed links in subscription mail: confirm, unsubscribe, manage (docs/security.md, rule 8).
 
 Each link signs what it acts on together with the subscription's own random salt, so it
 cannot be forged, cannot be pointed at another subscription or address, and stops working if

@@ -36,7 +36,7 @@ FORMAT = "rejoinder-spam/1"
 # cross-validation, repeated over 4 shufflings) and then checked on the held-out ones. On
 # out-of-fold text alone, QUEUE held 94% of spam and 2.5% of legitimate comments, REJECT
 # refused 74% of spam and 1 legitimate comment in 868. Signals push bots well past REJECT.
-# `python -m rejoinder.moderation.spam.train` prints the held-out figures.
+# `scripts/train_spam_model.py` prints the held-out figures.
 QUEUE_THRESHOLD = 0.5
 REJECT_THRESHOLD = 0.99
 

@@ -1,10 +1,15 @@
 """Regenerate the built-in spam model from the corpus and report how it does on held-out comments.
 
-usage: python -m rejoinder.moderation.spam.train [--check]
+usage: .venv/bin/python scripts/train_spam_model.py [--check]
 
-Trains on the training part of the corpus only, so that the held-out figures printed here
-(and asserted by tests/moderation/test_spam_classifier.py) measure comments the model never
-saw. `--check` writes nothing and fails when model.json is not what training produces.
+Trains on the training part of the corpus only (rejoinder/moderation/spam/corpus.csv), so that
+the held-out figures printed here (and asserted by tests/moderation/test_spam_classifier.py)
+measure comments the model never saw, and writes rejoinder/moderation/spam/model.json.
+`--check` writes nothing and fails when model.json is not what training produces.
+
+A script rather than part of the package: training needs no Django and no database, and its
+output is committed; a server never retrains the built-in model (each site's copy learns from
+its moderators), so operators have no use for it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import rejoinder.moderation.spam as spam_package
 from rejoinder.moderation.spam.classifier import (
     QUEUE_THRESHOLD,
     REJECT_THRESHOLD,
@@ -24,7 +30,7 @@ from rejoinder.moderation.spam.classifier import (
 )
 from rejoinder.moderation.spam.corpus import is_hand_written, split_corpus
 
-MODEL_PATH = Path(__file__).with_name("model.json")
+MODEL_PATH = Path(spam_package.__file__).with_name("model.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check:
         current = MODEL_PATH.read_text(encoding="utf-8") if MODEL_PATH.exists() else ""
         if current != text:
-            sys.stderr.write(
-                f"{MODEL_PATH} is stale: run python -m rejoinder.moderation.spam.train\n"
-            )
+            sys.stderr.write(f"{MODEL_PATH} is stale: run scripts/train_spam_model.py\n")
             return 1
     else:
         MODEL_PATH.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Reading the demo mail catcher's Maildir for the admin's "Demo mailbox" page."""
+"""The demo mail catcher's Maildir, read for the admin's "Demo mailbox", and the welcome mail."""
 
 from __future__ import annotations
 
