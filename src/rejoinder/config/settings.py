@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rejoinder.outbox",
     "rejoinder.subscriptions",
     "rejoinder.widget",
+    "rejoinder.articles",
     "rejoinder.api",
 ]
 
