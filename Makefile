@@ -27,10 +27,11 @@ demo: $(INSTALLED) ## load the sample article and serve it at http://127.0.0.1:8
 serve: $(INSTALLED) ## serve the local database at http://127.0.0.1:8000
 	REJOINDER_DATA_DIR=$(DEMO_DATA) $(BIN)/rejoinder serve --bind 127.0.0.1:8000
 
-lint: $(INSTALLED) ## ruff (lint + format check) and mypy
+lint: $(INSTALLED) ## ruff (lint + format check), mypy and the import contracts (lint-imports)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(INSTALLED) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench scripts

@@ -38,6 +38,7 @@ from rejoinder.inline.reading import ABOUT_A_PASSAGE, anchors_for
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
+from rejoinder.web.query import small_int
 
 router = Router(tags=["comments"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemOut)
@@ -60,11 +61,12 @@ def _page_size(limit: str | None, default: int) -> int | None:
         return default
     if limit == "all":
         return None
-    if not limit.isdigit() or not 1 <= int(limit) <= 500:
+    number = small_int(limit)
+    if number is None or not 1 <= number <= 500:
         raise InvalidInput(
             _("`limit` is a number of top-level comments from 1 to 500, or `all`."), field="limit"
         )
-    return int(limit)
+    return number
 
 
 def _json(data: Any, status: int = 200) -> HttpResponse:

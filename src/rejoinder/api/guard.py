@@ -19,8 +19,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from rejoinder.config.middleware import problem
 from rejoinder.pages.models import Site
+from rejoinder.web.responses import problem
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # No request of this API nests deeper than three levels; refusing deep nesting before parsing

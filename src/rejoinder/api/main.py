@@ -6,8 +6,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from rejoinder.api import comments, inline, moderation, pages, ratings
-from rejoinder.config.middleware import problem
 from rejoinder.errors import RateLimited, RejoinderError
+from rejoinder.web.responses import problem
 
 api = NinjaAPI(
     title="Rejoinder API",

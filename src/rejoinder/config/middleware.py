@@ -11,7 +11,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
@@ -19,6 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from rejoinder.web.responses import problem, wants_fragment
 
 Handler = Callable[[HttpRequest], HttpResponse]
 API_DOCS_PATH = "/api/v1/docs"
@@ -74,17 +76,6 @@ class SecurityHeadersMiddleware:
 def csp_nonce(request: HttpRequest) -> dict[str, str]:
     """Expose the response's CSP nonce to templates."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
-
-
-def wants_fragment(request: HttpRequest) -> bool:
-    """Tell whether the box's script sent the request (it swaps the answer in place)."""
-    return request.headers.get("X-Rejoinder-Fragment") == "1"
-
-
-def problem(status: int, title: str, detail: str, **extra: object) -> JsonResponse:
-    """Build an RFC 9457 application/problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
 class RequestGuardMiddleware:

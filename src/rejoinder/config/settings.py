@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rejoinder.outbox",
     "rejoinder.subscriptions",
     "rejoinder.widget",
+    "rejoinder.articles",
     "rejoinder.api",
     "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]

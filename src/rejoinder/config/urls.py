@@ -19,5 +19,5 @@ urlpatterns = [
     path("", include("rejoinder.subscriptions.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
     path("feeds/pages/<id:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
-    path("", include("rejoinder.pages.urls")),
+    path("", include("rejoinder.articles.urls")),
 ]

@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rejoinder.comments.models import Comment
-from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidInput, NotFound, RateLimited, RejoinderError
 from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.moderation.actions import (
@@ -47,7 +46,8 @@ from rejoinder.moderation.roles import is_moderator, moderated_sites
 from rejoinder.moderation.uncounted import RECENT_DAYS, not_counted_lately
 from rejoinder.pages.models import Site
 from rejoinder.request_identity import ip_hash
-from rejoinder.widget.responses import refuse
+from rejoinder.web.query import small_int
+from rejoinder.web.responses import problem, refuse, wants_fragment
 
 QUEUE_LABELS = {
     "pending": gettext_lazy("Pending"),
@@ -250,9 +250,8 @@ def queue(request: HttpRequest, site: Site, name: str) -> HttpResponse:
     """Show one queue, newest first, `QUEUE_PAGE_SIZE` at a time (older ones by `before`)."""
     if name not in QUEUES:
         raise Http404(name)
-    before = request.GET.get("before", "")
     items = read_queue(
-        site, name, limit=QUEUE_PAGE_SIZE, before_id=int(before) if before.isdigit() else None
+        site, name, limit=QUEUE_PAGE_SIZE, before_id=small_int(request.GET.get("before"))
     )
     context = {
         **_page_context(request, site, name),

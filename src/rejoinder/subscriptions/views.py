@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rejoinder.config.middleware import wants_fragment
 from rejoinder.errors import RejoinderError
 from rejoinder.pages.models import Page
 from rejoinder.request_identity import ensure_reader, ip_hash, remember_reader
@@ -26,7 +25,7 @@ from rejoinder.subscriptions.tokens import (
     subscription_to_end,
     unsubscribe_token,
 )
-from rejoinder.widget.responses import refuse
+from rejoinder.web.responses import refuse, wants_fragment
 
 
 @require_POST

@@ -1,179 +1,39 @@
 """Rendering the discussion box: the same markup for our article pages, fragments and no-JS readers.
 
-The thread list is the same for every reader who has never written, voted or rated on the
-page, so it is rendered once per page version and kept in the cache; CSRF tokens are put into
-the cached markup per request. Readers with activity get a fresh render with their controls.
+Readers who have never written, voted or rated on the page get the thread from the cache
+(caching.py); readers with activity get a fresh render with their own controls and comments.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from urllib.parse import urlencode
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
-from rejoinder.comments.thread import (
-    ThreadWindow,
-    decode_cursor,
-    own_hidden_comments,
-    parse_sort,
-    read_thread,
-)
+from rejoinder.comments.thread import decode_cursor, own_hidden_comments, read_thread
 from rejoinder.comments.voting import votes_by
-from rejoinder.errors import InvalidInput
 from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
-from rejoinder.inline.reading import (
-    PromptView,
-    anchors_for,
-    inline_count,
-    passages,
-    prompts_for,
-    read_inline_thread,
-)
+from rejoinder.inline.reading import PromptView, passages, prompts_for, read_inline_thread
 from rejoinder.inline.rendering import QuotedParagraph, quote_paragraph
 from rejoinder.inline.revisions import page_text
 from rejoinder.pages.models import Article, CommentSort, Page
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
-
-CSRF_PLACEHOLDER = "__rj_csrf_token__"
-POSTED_PARAMETER = "posted"
-"""The query parameter a no-JS post's redirect carries: the id of the comment just posted."""
-FRAGMENT_CACHE_SECONDS = 60  # bounds how stale "5 minutes ago" can get in cached markup
-
-
-ALL = "all"
-INLINE = "inline"
-
-
-@dataclass
-class BoxRequest:
-    """What a request asks of the box: which comments (all or inline feedback), which sort,
-    which page of top-level comments, and what the form should quote (a paragraph by block
-    index, or an author's question)."""
-
-    sort: CommentSort
-    page_number: int
-    reply_to: int | None = None
-    after: str | None = None
-    filter: str = ALL
-    passage: int | None = None
-    prompt: int | None = None
-    posted: int | None = None
-
-    @classmethod
-    def from_request(cls, request: HttpRequest, page: Page) -> BoxRequest:
-        number = small_int(request.GET.get("page"))
-        return cls(
-            sort=parse_sort(request.GET.get("sort"), page.site.default_sort),
-            page_number=number if number and number < 100_000 else 1,
-            reply_to=small_int(request.GET.get("reply")),
-            after=_valid_cursor(request.GET.get("after")),
-            filter=INLINE if request.GET.get("filter") == INLINE else ALL,
-            passage=small_int(request.GET.get("passage")),
-            prompt=small_int(request.GET.get("prompt")),
-            posted=small_int(request.GET.get(POSTED_PARAMETER)),
-        )
-
-
-def small_int(value: str | None) -> int | None:
-    """Return a query parameter as a non-negative int, or None unless it is 1-9 ASCII digits."""
-    # str.isdigit alone accepts "²", which int() refuses.
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
-def _valid_cursor(cursor: str | None) -> str | None:
-    """Return the cursor if it parses, else None (callers that must refuse it check for that)."""
-    if not cursor:
-        return None
-    try:
-        decode_cursor(cursor)
-    except InvalidInput:
-        return None
-    return cursor
-
-
-def page_link(page: Page, *, sort: CommentSort, page_number: int, filter: str = ALL) -> str:
-    """Return the link to one page of the page's discussion, in a sort (and filter)."""
-    query = {"sort": sort.value, "page": page_number}
-    if filter != ALL:
-        query = {"filter": filter, **query}
-    return f"{page.get_absolute_url()}?{urlencode(query)}#comments"
-
-
-def reply_base(page: Page) -> str:
-    """Return the start of a no-JS reply link: append the comment id (the form opens there)."""
-    sort = parse_sort(None, page.site.default_sort)
-    return page_link(page, sort=sort, page_number=1).replace("#comments", "&reply=")
-
-
-def quote_context(page: Page, comments: list[Comment]) -> dict:
-    """Return what the comment templates need to show inline comments with their passage.
-
-    One query for the anchors of all the comments; the article's current text is read only
-    when a passage changed since its comment, to show the passage as it reads now.
-    """
-    # Replies are never anchored: only top-level comments can have a passage.
-    top_level = [c.pk for c in comments if c.depth == 0]
-    anchors = anchors_for(top_level) if top_level else {}
-    current: dict[int, str] = {}
-    if any(a.changed and not a.is_orphaned for a in anchors.values()):
-        text = page_text(page) or ""
-        current = {
-            pk: text[a.current_start : a.current_end]
-            for pk, a in anchors.items()
-            if a.changed and a.current_start is not None and a.current_end is not None
-        }
-    return {"anchors": anchors, "current_quotes": current}
-
-
-def _thread_context(window: ThreadWindow, reader: Commenter | None, box: BoxRequest) -> dict:
-    page = window.page
-    comments = window.comments()
-    here = page_link(page, sort=window.sort, page_number=window.page_number, filter=box.filter)
-    return {
-        "window": window,
-        "page": page,
-        "site": page.site,
-        "reader_id": reader.pk if reader else None,
-        "reader_name": reader.display_name if reader else "",
-        "my_votes": votes_by(reader, [c.pk for c in comments]) if reader else {},
-        "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
-        "reply_to": box.reply_to,
-        "reply_base": here.replace("#comments", "&reply="),
-        "here_link": here.removesuffix("#comments"),
-        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
-        "csrf_token_value": CSRF_PLACEHOLDER,
-        "next_link": page_link(
-            page, sort=window.sort, page_number=window.page_number + 1, filter=box.filter
-        )
-        if window.has_next
-        else "",
-        "fragment_next": _fragment_url(page, window.sort, window.next_cursor, box.filter),
-        "filter": box.filter,
-        **quote_context(page, comments),
-    }
-
-
-def _fragment_url(page: Page, sort: CommentSort, cursor: str | None, filter: str) -> str:
-    from django.urls import reverse
-
-    base = reverse("widget:thread", kwargs={"page_id": page.pk})
-    query = {"sort": sort.value, "after": cursor or ""}
-    if filter != ALL:
-        query["filter"] = filter
-    return f"{base}?{urlencode(query)}"
+from rejoinder.web.links import INLINE, comment_form_link, page_link
+from rejoinder.widget.box_request import BoxRequest
+from rejoinder.widget.caching import (
+    cached_markup,
+    inline_total,
+    thread_cache_key,
+    with_csrf_token,
+)
+from rejoinder.widget.context import comment_context, thread_context
 
 
 def render_thread(
@@ -188,12 +48,8 @@ def render_thread(
     A reader's render places their own not-yet-visible replies (`own_hidden`, read here when
     not given) under their parents in the window.
     """
-    key = (
-        f"box:{page.pk}:{page.version}:{box.filter}:{box.sort.value}:{box.page_number}:"
-        f"{box.reply_to}:{box.after}"
-    )
-    html = cache.get(key) if reader is None else None
-    if html is None:
+
+    def render() -> str:
         read = read_inline_thread if box.filter == INLINE else read_thread
         window = read(
             page=page,
@@ -205,10 +61,10 @@ def render_thread(
         if reader is not None:
             own = own_hidden if own_hidden is not None else own_hidden_comments(page, reader)
             window.place_own_replies([c for c in own if c.parent_id is not None])
-        html = render_to_string("widget/thread.html", _thread_context(window, reader, box))
-        if reader is None:
-            cache.set(key, html, FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - our own template output
+        return render_to_string("widget/thread.html", thread_context(window, reader, box))
+
+    html = render() if reader is not None else cached_markup(thread_cache_key(page, box), render)
+    return with_csrf_token(request, html)
 
 
 def render_own_comments(
@@ -231,28 +87,10 @@ def render_own_comments(
     if not comments:
         return mark_safe("")
     context = {
+        **comment_context(page, comments, reader_id=reader.pk, csrf_token=get_token(request)),
         "own_comments": comments,
-        "page": page,
-        "site": page.site,
-        "reader_id": reader.pk,
-        "my_votes": {},
-        "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
-        "csrf_token_value": get_token(request),
-        "is_new": page.is_open,
-        "reply_base": reply_base(page),
-        **quote_context(page, comments),
     }
     return mark_safe(render_to_string("widget/own_comments.html", context))  # noqa: S308 - our own template output
-
-
-def inline_total(page: Page) -> int:
-    """Return the page's number of inline comments, counted once per page version."""
-    key = f"inline-count:{page.pk}:{page.version}"
-    count = cache.get(key)
-    if count is None:
-        count = inline_count(page)
-        cache.set(key, count, FRAGMENT_CACHE_SECONDS)
-    return int(count)
 
 
 def _form_quote(page: Page, box: BoxRequest) -> tuple[QuotedParagraph | None, PromptView | None]:
@@ -318,7 +156,7 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         "quote": quote,
         "prompt": prompt,
-        "cancel_link": f"{page.get_absolute_url()}#comment-form",
+        "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
         "status_message": _posted_message(page, reader, box.posted),
     }
@@ -346,8 +184,13 @@ def render_passage_panel(
     reader = find_commenter(reader_key(request))
     comments = window.comments()
     context = {
-        "page": page,
-        "site": page.site,
+        **comment_context(
+            page,
+            comments,
+            reader_id=reader.pk if reader else None,
+            csrf_token=get_token(request),
+            my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
+        ),
         "nodes": window.nodes,
         "count": len(window.nodes),
         "quote": text[start:end],
@@ -358,14 +201,7 @@ def render_passage_panel(
             "start": start,
             "end": end,
         },
-        "reader_id": reader.pk if reader else None,
-        "my_votes": votes_by(reader, [c.pk for c in comments]) if reader else {},
-        "edit_since": timezone.now() - timedelta(minutes=page.site.edit_window_minutes),
-        "is_new": page.is_open,
-        "reply_base": reply_base(page),
-        "csrf_token_value": get_token(request),
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         "reader_name": reader.display_name if reader else "",
-        **quote_context(page, comments),
     }
     return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output

@@ -7,7 +7,6 @@ a problem+json error. Either way the same domain function does the work.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import quote
 
 from django import forms
@@ -24,9 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rejoinder.comments.identity import commenter_for, find_commenter
 from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment
-from rejoinder.comments.thread import page_number_of, parse_sort
+from rejoinder.comments.thread import parse_sort
 from rejoinder.comments.voting import vote_on_comment
-from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidFields, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, submit_comment
 from rejoinder.inline.reading import prompts_for
@@ -37,21 +35,14 @@ from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
-from rejoinder.widget.box import (
-    POSTED_PARAMETER,
-    BoxRequest,
-    held_notice,
-    inline_total,
-    page_link,
-    quote_context,
-    render_box,
-    render_passage_panel,
-    render_thread,
-    reply_base,
-    small_int,
-)
+from rejoinder.web.links import comment_form_link, comment_link, page_link
+from rejoinder.web.query import small_int
+from rejoinder.web.responses import field_errors, problem, refuse, wants_fragment
+from rejoinder.widget.box import held_notice, render_box, render_passage_panel, render_thread
+from rejoinder.widget.box_request import BoxRequest
+from rejoinder.widget.caching import inline_total
+from rejoinder.widget.context import comment_context
 from rejoinder.widget.forms import CommentForm, EditForm, RatingForm, ReportForm, VoteForm
-from rejoinder.widget.responses import field_errors, refuse
 
 
 def _labelled_error(form: forms.Form, field: str, message: str) -> InvalidInput:
@@ -68,38 +59,18 @@ def _first_form_error(
 
 def _author_context(request: HttpRequest, comment: Comment) -> dict:
     """Return the template context that renders one comment as its author sees it."""
-    site = comment.page.site
     return {
-        **quote_context(comment.page, [comment]),
+        **comment_context(
+            comment.page, [comment], reader_id=comment.author_id, csrf_token=get_token(request)
+        ),
         "comment": comment,
         "node": None,
-        "site": site,
-        "reader_id": comment.author_id,
-        "edit_since": timezone.now() - timedelta(minutes=site.edit_window_minutes),
-        "my_votes": {},
-        "csrf_token_value": get_token(request),
-        "is_new": comment.page.is_open,
-        "reply_base": reply_base(comment.page),
     }
 
 
 def _render_inner(request: HttpRequest, comment: Comment) -> str:
     return render_to_string(
         "widget/comment_inner.html", _author_context(request, comment), request=request
-    )
-
-
-def comment_link(comment: Comment, *, posted: bool = False) -> str:
-    """Return the URL that opens the page of the thread showing this comment, scrolled to it.
-
-    `posted` adds the flag that makes the box tell the comment's author it was posted.
-    """
-    site = comment.page.site
-    sort = parse_sort(None, site.default_sort)
-    number = page_number_of(comment, sort=sort, page_size=site.page_size)
-    flag = f"&{POSTED_PARAMETER}={comment.pk}" if posted else ""
-    return page_link(comment.page, sort=sort, page_number=number).replace(
-        "#comments", f"{flag}#comment-{comment.pk}"
     )
 
 
@@ -178,10 +149,10 @@ def _retry_context(form: CommentForm, page: Page, exc: RejoinderError) -> dict:
     marked = {field: refused[field] for field in _FORM_FIELDS if field in refused}
     parent = data.get("parent", "")
     parent = parent if parent.isascii() and parent.isdigit() else None
-    prompt_id = data.get("prompt", "")
+    prompt_id = small_int(data.get("prompt"))
     prompt = None
-    if prompt_id.isdigit():
-        prompt = next((p for p in prompts_for(page) if p.pk == int(prompt_id)), None)
+    if prompt_id is not None:
+        prompt = next((p for p in prompts_for(page) if p.pk == prompt_id), None)
     quote = None
     if data.get("passage_exact"):
         quote = {
@@ -196,7 +167,7 @@ def _retry_context(form: CommentForm, page: Page, exc: RejoinderError) -> dict:
         "page": page,
         "retry_quote": quote,
         "retry_prompt": prompt,
-        "retry_cancel": f"{page.get_absolute_url()}#comment-form",
+        "retry_cancel": comment_form_link(page),
         "retry_parent": parent,
         "retry_reply_cancel": reverse("widget:permalink", args=[int(parent)]) if parent else "",
         "field_errors": marked,

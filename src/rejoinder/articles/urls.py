@@ -1,7 +1,9 @@
 from django.urls import path
 
-from rejoinder.pages import views
+from rejoinder.articles import views
 
+# The names these URLs have always had ("pages:article", …): templates, Article.get_absolute_url
+# and publishers' own templates reverse them.
 app_name = "pages"
 urlpatterns = [
     path("", views.index, name="index"),

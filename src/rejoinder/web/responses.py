@@ -1,14 +1,24 @@
-"""How the box's endpoints answer: markup to swap in for the script, or a page without it."""
+"""How every surface answers: problem+json for scripts and the API, or a page that explains."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import InvalidFields, InvalidInput, RateLimited, RejoinderError
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """Tell whether the box's script sent the request (it swaps the answer in place)."""
+    return request.headers.get("X-Rejoinder-Fragment") == "1"
+
+
+def problem(status: int, title: str, detail: str, **extra: object) -> JsonResponse:
+    """Build an RFC 9457 application/problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
 def field_errors(exc: RejoinderError) -> dict[str, str]:
