@@ -32,6 +32,7 @@ from rejoinder.comments.thread import (
     read_thread,
 )
 from rejoinder.comments.voting import vote_on_comment, votes_by
+from rejoinder.conditional import conditional_answer, revalidate
 from rejoinder.errors import InvalidInput
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
 from rejoinder.inline.reading import INLINE, anchors_for
@@ -40,6 +41,27 @@ from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remem
 
 router = Router(tags=["comments"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemOut)
+# Reads that follow the page's version: each answer has an ETag, and a request that sends it
+# back in If-None-Match gets 304 and no body while nothing changed.
+_ETAG = {
+    "ETag": {
+        "description": "Changes with the discussion; send it back in `If-None-Match`.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+CONDITIONAL: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-None-Match",
+            "required": False,
+            "description": "The ETag of the answer you have: 304 while it is still current.",
+            "schema": {"type": "string"},
+        }
+    ],
+    "responses": {200: {"headers": _ETAG}, 304: {"headers": _ETAG}},
+}
 
 
 class ThreadQuery(Schema):
@@ -72,12 +94,18 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
     )
 
 
-@router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="Read a discussion")
+@router.get(
+    "/threads",
+    response={200: ThreadOut, 304: None, **ERRORS},
+    summary="Read a discussion",
+    openapi_extra=CONDITIONAL,
+)
 def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     """Return one page of top-level comments with all their replies (`limit=all`: everything).
 
     Anonymous reads are served from a cache keyed by the page's version, so any change to the
     discussion is visible at once; a request that identifies a reader also gets `mine`/`my_vote`.
+    The answer carries an ETag: send it back as `If-None-Match` to get 304 while nothing changed.
     """
     page = find_page(q.site, q.uri)
     site = page.site
@@ -89,8 +117,9 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     after = decode_cursor(q.after) if q.after else None
     top_level = INLINE if q.filter == "inline" else None
     etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{q.filter}-{commenter.pk if commenter else 0}"'
-    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
-        return HttpResponse(status=304, headers={"ETag": etag})
+    unchanged = conditional_answer(request, etag)
+    if unchanged is not None:
+        return unchanged
 
     def read() -> ThreadWindow:
         return read_thread(
@@ -119,9 +148,9 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
             window, reader_id=commenter.pk, my_votes=votes, anchors=anchors, own_hidden=own
         )
         body = json.dumps(data, separators=(",", ":")).encode()
-    return HttpResponse(
-        body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
-    )
+    response = HttpResponse(body, content_type="application/json")
+    revalidate(response, etag, private=commenter is not None)
+    return response
 
 
 def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[int, Any]:

@@ -6,15 +6,17 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from rejoinder.api.comments import ERRORS
+from rejoinder.api.comments import CONDITIONAL, ERRORS
 from rejoinder.api.schemas import Id, OriginalPassageOut, PassagesOut, PromptsOut
 from rejoinder.api.serialize import original_passage_dict, passage_view_dict, prompt_dict
+from rejoinder.conditional import conditional_answer, revalidate
 from rejoinder.inline.models import ArticleRevision
 from rejoinder.inline.reading import original_passage, passages, prompts_for
 from rejoinder.pages.lookup import find_page
 from rejoinder.pages.models import Page
 
 router = Router(tags=["inline feedback"])
+VERSIONED: dict[int, Any] = {304: None, **ERRORS}
 
 
 class PageQuery(Schema):
@@ -25,16 +27,22 @@ class PageQuery(Schema):
 def _versioned(request: HttpRequest, page: Page, kind: str, build: Any) -> HttpResponse:
     """Answer with the page version's ETag, building the body only when the client lacks it."""
     etag = f'"{kind}-{page.pk}-{page.version}"'
-    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
-        return HttpResponse(status=304, headers={"ETag": etag})
-    return HttpResponse(
-        json.dumps(build(), separators=(",", ":")),
-        content_type="application/json",
-        headers={"ETag": etag, "Cache-Control": "no-cache"},
+    unchanged = conditional_answer(request, etag)
+    if unchanged is not None:
+        return unchanged
+    response = HttpResponse(
+        json.dumps(build(), separators=(",", ":")), content_type="application/json"
     )
+    revalidate(response, etag)
+    return response
 
 
-@router.get("/passages", response={200: PassagesOut, **ERRORS}, summary="Passages to highlight")
+@router.get(
+    "/passages",
+    response={200: PassagesOut, **VERSIONED},
+    summary="Passages to highlight",
+    openapi_extra=CONDITIONAL,
+)
 def get_passages(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
     """Return the page's passages that published comments are about, in text order.
 
@@ -56,7 +64,12 @@ def get_passages(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
     return _versioned(request, page, "passages", build)
 
 
-@router.get("/prompts", response={200: PromptsOut, **ERRORS}, summary="The author's questions")
+@router.get(
+    "/prompts",
+    response={200: PromptsOut, **VERSIONED},
+    summary="The author's questions",
+    openapi_extra=CONDITIONAL,
+)
 def get_prompts(request: HttpRequest, q: Query[PageQuery]) -> HttpResponse:
     """Return the open questions the author pinned to paragraphs, with their answer counts."""
     page = find_page(q.site, q.uri)

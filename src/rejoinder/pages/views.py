@@ -14,8 +14,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
+from rejoinder.conditional import revalidated
 from rejoinder.inline.anchoring import MAX_QUOTE_CHARS
 from rejoinder.inline.rendering import render_article_body
+from rejoinder.pages.lookup import published_article_page
 from rejoinder.pages.models import Article
 from rejoinder.widget.box import render_box
 
@@ -75,6 +77,7 @@ def article_json_ld(article: Article, url: str) -> SafeString:
 
 
 @require_GET
+@revalidated(published_article_page)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show an article with its discussion box."""
     article = get_object_or_404(published_articles(), slug=slug)

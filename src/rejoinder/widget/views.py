@@ -26,6 +26,7 @@ from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.comments.posting import delete_comment, edit_comment, get_own_comment, post_comment
 from rejoinder.comments.thread import page_number_of, parse_sort
 from rejoinder.comments.voting import vote_on_comment
+from rejoinder.conditional import revalidated
 from rejoinder.config.middleware import problem, wants_fragment
 from rejoinder.errors import Forbidden, InvalidFields, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, post_inline_comment
@@ -33,6 +34,7 @@ from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.timing import seconds_since
+from rejoinder.pages.lookup import page_by_id
 from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
@@ -115,6 +117,7 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_GET
+@revalidated(page_by_id)
 def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the thread list markup for one page of top-level comments (for "Load more")."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
@@ -126,6 +129,7 @@ def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_GET
+@revalidated(page_by_id)
 def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the whole discussion box for a page."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
