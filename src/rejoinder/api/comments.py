@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from rejoinder.api.schemas import (
     CommentEditIn,
@@ -88,12 +88,6 @@ def _page_size(limit: str | None, default: int) -> int | None:
     return int(limit)
 
 
-def _json(data: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(data, separators=(",", ":")), status=status, content_type="application/json"
-    )
-
-
 @router.get(
     "/threads",
     response={200: ThreadOut, 304: None, **ERRORS},
@@ -107,6 +101,9 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     discussion is visible at once; a request that identifies a reader also gets `mine`/`my_vote`.
     The answer carries an ETag: send it back as `If-None-Match` to get 304 while nothing changed.
     """
+    # The body is encoded here, not through `ThreadOut`: validating a thousand comments through
+    # the schema costs three times what building and encoding them does (see serialize.py).
+    # tests/api/test_documented_output.py validates these bodies against the schema instead.
     page = find_page(q.site, q.uri)
     site = page.site
     sort = parse_sort(q.sort, site.default_sort)
@@ -162,7 +159,9 @@ def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[in
 @router.post(
     "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
 )
-def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
+def create_comment(
+    request: HttpRequest, payload: CommentIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
     """Post a comment, a reply (`parent`), or a comment about a passage (`passage`, `prompt_id`)."""
     page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
@@ -188,24 +187,23 @@ def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
     else:
         comment = post_comment(parent_id=payload.parent, **fields)
         anchors = {}
-    response = _json(
+    remember_reader(response, new_token)
+    return Status(
+        201,
         {
             "comment": comment_dict(comment, [], reader_id=comment.author_id, anchors=anchors),
             "reader": new_token,
         },
-        201,
     )
-    remember_reader(response, new_token)
-    return response
 
 
 @router.patch(
     "/comments/{comment_id}", response={200: CommentOut, **ERRORS}, summary="Edit your comment"
 )
-def update_comment(request: HttpRequest, comment_id: Id, payload: CommentEditIn) -> HttpResponse:
+def update_comment(request: HttpRequest, comment_id: Id, payload: CommentEditIn) -> dict[str, Any]:
     editor = find_commenter(reader_key(request))
     comment = edit_comment(comment_id=comment_id, editor=editor, body=payload.body)
-    return _json(comment_dict(comment, [], reader_id=comment.author_id))
+    return comment_dict(comment, [], reader_id=comment.author_id)
 
 
 @router.delete(
@@ -220,7 +218,9 @@ def remove_comment(request: HttpRequest, comment_id: Id) -> HttpResponse:
 @router.post(
     "/comments/{comment_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a comment"
 )
-def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
+def vote(
+    request: HttpRequest, comment_id: Id, payload: VoteIn, response: HttpResponse
+) -> dict[str, Any]:
     key, new_token = ensure_reader(request)
     comment = vote_on_comment(
         comment_id=comment_id,
@@ -228,14 +228,11 @@ def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
         value=payload.value,
         ip_hash=ip_hash(request),
     )
-    response = _json(
-        {
-            "id": comment.pk,
-            "upvotes": comment.upvotes,
-            "downvotes": comment.downvotes,
-            "my_vote": payload.value,
-            "reader": new_token,
-        }
-    )
     remember_reader(response, new_token)
-    return response
+    return {
+        "id": comment.pk,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "my_vote": payload.value,
+        "reader": new_token,
+    }

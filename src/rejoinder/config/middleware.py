@@ -26,6 +26,7 @@ STAFF_PATH = "/moderation/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 FORM_MULTIPART = "multipart/form-data"
+PROBLEM_JSON = "application/problem+json"
 
 
 class PublicGZipMiddleware(GZipMiddleware):
@@ -81,7 +82,7 @@ def wants_fragment(request: HttpRequest) -> bool:
 def problem(status: int, title: str, detail: str, **extra: object) -> JsonResponse:
     """Build an RFC 9457 application/problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON)
 
 
 class RequestGuardMiddleware:
