@@ -24,7 +24,15 @@ from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+from schemathesis.specs.openapi.checks import (
+    allow_header_conformance,
+    content_type_conformance,
+    missing_required_header,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    unsupported_method,
+)
 
 from rejoinder.api.main import api
 from rejoinder.comments.identity import commenter_for, issue_reader_token, reader_key_from_token
@@ -33,10 +41,23 @@ from rejoinder.moderation.actions import ban_commenter, moderate
 from rejoinder.moderation.models import ModeratorRole
 from rejoinder.pages.lookup import default_site, ensure_page
 
-# Every answer is a documented status with a body of the documented shape, and never a 5xx.
-# Not content_type_conformance: errors are served as application/problem+json while the
-# document declares them as application/json.
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+# Every answer is a documented status, in its documented media type (errors are
+# application/problem+json) and headers, with a body of the documented shape, and never a 5xx;
+# a method the path does not have answers 405 with an Allow header.
+# Not negative_data_rejection and ignored_auth: _aim swaps generated values for seeded rows and
+# every moderation call carries the moderator's session, so a request generated to be invalid
+# or unauthenticated often no longer is. Not positive_data_acceptance: a valid request may
+# still name a comment that does not exist (404) or be refused by a rule (409).
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    missing_required_header,
+    unsupported_method,
+    allow_header_conformance,
+]
 # Examples per endpoint: the whole fuzz (about 20 operations) stays well under a minute.
 EXAMPLES = 60
 CSRF = "f" * 32

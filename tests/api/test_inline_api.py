@@ -126,6 +126,24 @@ def test_passages_list_groups_comments_and_answers_304_when_unchanged(
         f"/passages?uri={article.page.uri}", headers={"If-None-Match": response["ETag"]}
     )
     assert again.status_code == 304
+    assert again["ETag"] == response["ETag"]
+
+
+def test_passages_and_prompts_answer_304_to_the_weak_etag_of_a_compressed_answer(
+    make_api: Callable[[], ApiClient], article: Article
+) -> None:
+    make_api().post_comment(article.page.uri, passage=passage_at(article, PASSAGE))
+    client = make_api().client
+    gzip = {"Accept-Encoding": "gzip"}
+    for path in (
+        f"/api/v1/passages?uri={article.page.uri}",
+        f"/api/v1/prompts?uri={article.page.uri}",
+    ):
+        first = client.get(path, headers=gzip)
+        etag = first["ETag"] if first["ETag"].startswith("W/") else f"W/{first['ETag']}"
+        again = client.get(path, headers={**gzip, "If-None-Match": etag})
+        assert again.status_code == 304, path
+        assert again.content == b""
 
 
 @pytest.fixture

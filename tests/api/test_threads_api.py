@@ -3,6 +3,7 @@ from collections.abc import Callable
 from tests.conftest import ApiClient
 
 from rejoinder.comments.models import Comment
+from rejoinder.pages.lookup import ensure_page
 from rejoinder.pages.models import Page, Site
 
 
@@ -69,6 +70,53 @@ def test_an_unchanged_thread_answers_304_to_its_etag(api: ApiClient, page: Page)
     first = api.get(f"/threads?uri={page.uri}")
     again = api.get(f"/threads?uri={page.uri}", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_compressed_threads_weak_etag_still_answers_304(
+    make_api: Callable[[], ApiClient], page: Page
+) -> None:
+    """Browsers ask for gzip, and the compressed answer's ETag is weak (`W/"…"`)."""
+    make_api().post_comment(page.uri, "Long enough to be worth compressing. " * 10)
+    reader = make_api()
+    gzip = {"Accept-Encoding": "gzip"}
+    first = reader.client.get(f"/api/v1/threads?uri={page.uri}", headers=gzip)
+    assert first["Content-Encoding"] == "gzip"
+    assert first["ETag"].startswith('W/"')
+    again = reader.client.get(
+        f"/api/v1/threads?uri={page.uri}", headers={**gzip, "If-None-Match": first["ETag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_any_etag_of_an_if_none_match_list_answers_304(api: ApiClient, page: Page) -> None:
+    etag = api.get(f"/threads?uri={page.uri}")["ETag"]
+    listed = api.get(f"/threads?uri={page.uri}", headers={"If-None-Match": f'"old", {etag}'})
+    assert listed.status_code == 304
+    anything = api.get(f"/threads?uri={page.uri}", headers={"If-None-Match": "*"})
+    assert anything.status_code == 304
+
+
+def test_a_new_comment_or_another_reader_gets_the_thread_again(
+    make_api: Callable[[], ApiClient], page: Page, site: Site
+) -> None:
+    author, other = make_api(), make_api()
+    author.post_comment(page.uri)
+    other.post_comment(ensure_page(site, "/news/elsewhere/").uri)  # known, but not here
+    etag = author.get(f"/threads?uri={page.uri}")["ETag"]
+    assert (
+        author.get(f"/threads?uri={page.uri}", headers={"If-None-Match": etag}).status_code == 304
+    )
+    theirs = other.get(f"/threads?uri={page.uri}", headers={"If-None-Match": etag})
+    assert theirs.status_code == 200
+    assert theirs.json()["comments"][0]["mine"] is False
+    assert theirs["Cache-Control"] in ("no-cache, private", "private, no-cache")
+    author.post_comment(page.uri, "Another")
+    changed = author.get(f"/threads?uri={page.uri}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert len(changed.json()["comments"]) == 2
 
 
 def test_unknown_pages_and_bad_paging_are_clear_errors(api: ApiClient, page: Page) -> None:

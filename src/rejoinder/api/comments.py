@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from rejoinder.api.schemas import (
     CommentEditIn,
@@ -38,10 +38,32 @@ from rejoinder.inline.reading import ABOUT_A_PASSAGE, anchors_for
 from rejoinder.pages.lookup import find_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
+from rejoinder.web.conditional import conditional_answer, revalidate
 from rejoinder.web.query import small_int
 
 router = Router(tags=["comments"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 403, 404, 409, 415, 422, 429), ProblemOut)
+# Reads that follow the page's version: each answer has an ETag, and a request that sends it
+# back in If-None-Match gets 304 and no body while nothing changed.
+_ETAG = {
+    "ETag": {
+        "description": "Changes with the discussion; send it back in `If-None-Match`.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+}
+CONDITIONAL: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-None-Match",
+            "required": False,
+            "description": "The ETag of the answer you have: 304 while it is still current.",
+            "schema": {"type": "string"},
+        }
+    ],
+    "responses": {200: {"headers": _ETAG}, 304: {"headers": _ETAG}},
+}
 
 
 class ThreadQuery(Schema):
@@ -69,19 +91,22 @@ def _page_size(limit: str | None, default: int) -> int | None:
     return number
 
 
-def _json(data: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(data, separators=(",", ":")), status=status, content_type="application/json"
-    )
-
-
-@router.get("/threads", response={200: ThreadOut, **ERRORS}, summary="Read a discussion")
+@router.get(
+    "/threads",
+    response={200: ThreadOut, 304: None, **ERRORS},
+    summary="Read a discussion",
+    openapi_extra=CONDITIONAL,
+)
 def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     """Return one page of top-level comments with all their replies (`limit=all`: everything).
 
     Anonymous reads are served from a cache keyed by the page's version, so any change to the
     discussion is visible at once; a request that identifies a reader also gets `mine`/`my_vote`.
+    The answer carries an ETag: send it back as `If-None-Match` to get 304 while nothing changed.
     """
+    # The body is encoded here, not through `ThreadOut`: validating a thousand comments through
+    # the schema costs three times what building and encoding them does (see serialize.py).
+    # tests/api/test_documented_output.py validates these bodies against the schema instead.
     page = find_page(q.site, q.uri)
     site = page.site
     sort = parse_sort(q.sort, site.default_sort)
@@ -92,8 +117,9 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
     after = decode_cursor(q.after) if q.after else None
     top_level = ABOUT_A_PASSAGE if q.filter == "inline" else None
     etag = f'"{page.pk}-{page.version}-{sort.value}-{q.page}-{q.after}-{size}-{q.filter}-{commenter.pk if commenter else 0}"'
-    if request.META.get("HTTP_IF_NONE_MATCH") == etag:
-        return HttpResponse(status=304, headers={"ETag": etag})
+    unchanged = conditional_answer(request, etag)
+    if unchanged is not None:
+        return unchanged
 
     def read() -> ThreadWindow:
         return read_thread(
@@ -122,9 +148,9 @@ def get_thread(request: HttpRequest, q: Query[ThreadQuery]) -> HttpResponse:
             window, reader_id=commenter.pk, my_votes=votes, anchors=anchors, own_hidden=own
         )
         body = json.dumps(data, separators=(",", ":")).encode()
-    return HttpResponse(
-        body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
-    )
+    response = HttpResponse(body, content_type="application/json")
+    revalidate(response, etag, private=commenter is not None)
+    return response
 
 
 def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[int, Any]:
@@ -136,7 +162,9 @@ def _anchors(window: ThreadWindow, also: list[Comment] | None = None) -> dict[in
 @router.post(
     "/comments", response={201: PostedCommentOut, **ERRORS}, summary="Post a comment or reply"
 )
-def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
+def create_comment(
+    request: HttpRequest, payload: CommentIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
     """Post a comment, a reply (`parent`), or a comment about a passage (`passage`, `prompt_id`).
 
     A reply cannot carry a passage or a question of its own (422, field `parent`).
@@ -165,7 +193,9 @@ def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
     )
     about_a_passage = passage is not None or payload.prompt_id is not None
     anchors = anchors_for([comment.pk]) if about_a_passage else {}
-    response = _json(
+    remember_reader(response, new_token)
+    return Status(
+        201,
         {
             "comment": comment_dict(comment, [], reader_id=comment.author_id, anchors=anchors),
             "reader": new_token,
@@ -173,19 +203,16 @@ def create_comment(request: HttpRequest, payload: CommentIn) -> HttpResponse:
                 {"status": subscribed.status, "detail": subscribed.message} if subscribed else None
             ),
         },
-        201,
     )
-    remember_reader(response, new_token)
-    return response
 
 
 @router.patch(
     "/comments/{comment_id}", response={200: CommentOut, **ERRORS}, summary="Edit your comment"
 )
-def update_comment(request: HttpRequest, comment_id: Id, payload: CommentEditIn) -> HttpResponse:
+def update_comment(request: HttpRequest, comment_id: Id, payload: CommentEditIn) -> dict[str, Any]:
     editor = find_commenter(reader_key(request))
     comment = edit_comment(comment_id=comment_id, editor=editor, body=payload.body)
-    return _json(comment_dict(comment, [], reader_id=comment.author_id))
+    return comment_dict(comment, [], reader_id=comment.author_id)
 
 
 @router.delete(
@@ -200,7 +227,9 @@ def remove_comment(request: HttpRequest, comment_id: Id) -> HttpResponse:
 @router.post(
     "/comments/{comment_id}/vote", response={200: VoteOut, **ERRORS}, summary="Vote on a comment"
 )
-def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
+def vote(
+    request: HttpRequest, comment_id: Id, payload: VoteIn, response: HttpResponse
+) -> dict[str, Any]:
     key, new_token = ensure_reader(request)
     comment = vote_on_comment(
         comment_id=comment_id,
@@ -208,14 +237,11 @@ def vote(request: HttpRequest, comment_id: Id, payload: VoteIn) -> HttpResponse:
         value=payload.value,
         ip_hash=ip_hash(request),
     )
-    response = _json(
-        {
-            "id": comment.pk,
-            "upvotes": comment.upvotes,
-            "downvotes": comment.downvotes,
-            "my_vote": payload.value,
-            "reader": new_token,
-        }
-    )
     remember_reader(response, new_token)
-    return response
+    return {
+        "id": comment.pk,
+        "upvotes": comment.upvotes,
+        "downvotes": comment.downvotes,
+        "my_vote": payload.value,
+        "reader": new_token,
+    }

@@ -1,15 +1,39 @@
 """The JSON API at /api/v1: one router per domain app, errors as application/problem+json."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from rejoinder.api import comments, inline, moderation, pages, ratings
 from rejoinder.errors import RateLimited, RejoinderError
-from rejoinder.web.responses import problem
+from rejoinder.web.responses import PROBLEM_JSON, problem
 
-api = NinjaAPI(
+
+class RejoinderAPI(NinjaAPI):
+    """The API, whose OpenAPI document declares error bodies as `application/problem+json`.
+
+    ninja declares every response in its renderer's media type (`application/json`); errors
+    are served by `problem` in RFC 9457's type, so the document says that for 4xx and 5xx.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation["responses"].items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and self.renderer.media_type in content:
+                        response["content"] = {PROBLEM_JSON: content[self.renderer.media_type]}
+        return schema
+
+
+api = RejoinderAPI(
     title="Rejoinder API",
     version="1",
     description=(

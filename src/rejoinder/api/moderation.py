@@ -11,10 +11,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import django_auth
 
-from rejoinder.api.comments import ERRORS, _json
+from rejoinder.api.comments import ERRORS
 from rejoinder.api.schemas import (
     AuditEntryOut,
     AuditListOut,
@@ -52,7 +52,9 @@ def _iso(value: Any) -> str | None:
     response={201: FlagOut, **ERRORS},
     summary="Flag a comment for the moderators",
 )
-def flag(request: HttpRequest, comment_id: Id, payload: FlagIn) -> HttpResponse:
+def flag(
+    request: HttpRequest, comment_id: Id, payload: FlagIn, response: HttpResponse
+) -> Status[dict[str, Any]]:
     """Report a comment (spam, abuse, off-topic, other). One flag per reader per comment."""
     key, new_token = ensure_reader(request)
     flag = flag_comment(
@@ -62,11 +64,10 @@ def flag(request: HttpRequest, comment_id: Id, payload: FlagIn) -> HttpResponse:
         reason=payload.reason,
         note=payload.note,
     )
-    response = _json(
-        {"id": flag.pk, "comment": comment_id, "reason": flag.reason, "reader": new_token}, 201
-    )
     remember_reader(response, new_token)
-    return response
+    return Status(
+        201, {"id": flag.pk, "comment": comment_id, "reason": flag.reason, "reader": new_token}
+    )
 
 
 def _site(request: HttpRequest, site_id: int) -> Site:
@@ -144,14 +145,12 @@ def _ban(ban: Ban) -> dict[str, Any]:
 @moderation.get(
     "/moderation/sites", response={200: list[ModeratedSiteOut], **MOD_ERRORS}, summary="Your sites"
 )
-def sites(request: HttpRequest) -> HttpResponse:
+def sites(request: HttpRequest) -> list[dict[str, Any]]:
     """List the sites you moderate with the size of each queue."""
-    return _json(
-        [
-            {"id": s.pk, "name": s.name, "counts": queue_counts(s)}
-            for s in moderated_sites(request.user)
-        ]
-    )
+    return [
+        {"id": s.pk, "name": s.name, "counts": queue_counts(s)}
+        for s in moderated_sites(request.user)
+    ]
 
 
 @moderation.get(
@@ -159,9 +158,9 @@ def sites(request: HttpRequest) -> HttpResponse:
     response={200: QueueCountsOut, **MOD_ERRORS},
     summary="Queue sizes",
 )
-def counts(request: HttpRequest, site_id: Id) -> HttpResponse:
+def counts(request: HttpRequest, site_id: Id) -> dict[str, int]:
     """Return how many comments each queue holds (cheap enough to poll)."""
-    return _json(queue_counts(_site(request, site_id)))
+    return queue_counts(_site(request, site_id))
 
 
 @moderation.get(
@@ -171,16 +170,14 @@ def counts(request: HttpRequest, site_id: Id) -> HttpResponse:
 )
 def queue(
     request: HttpRequest, site_id: Id, name: str, limit: int = 50, before: Id | None = None
-) -> HttpResponse:
+) -> dict[str, Any]:
     """Return a queue's comments (pending, flagged, spam, recent), newest first, in context."""
     items = read_queue(_site(request, site_id), name, limit=limit, before_id=before)
-    return _json(
-        {
-            "queue": name,
-            "items": [_item(item) for item in items],
-            "next_before": items[-1].comment.pk if len(items) >= max(1, min(limit, 200)) else None,
-        }
-    )
+    return {
+        "queue": name,
+        "items": [_item(item) for item in items],
+        "next_before": items[-1].comment.pk if len(items) >= max(1, min(limit, 200)) else None,
+    }
 
 
 @moderation.post(
@@ -188,7 +185,7 @@ def queue(
     response={200: AuditListOut, **MOD_ERRORS},
     summary="Approve, remove, mark spam or restore comments",
 )
-def act(request: HttpRequest, payload: ModerateIn) -> HttpResponse:
+def act(request: HttpRequest, payload: ModerateIn) -> dict[str, Any]:
     """Apply one action to one or more comments: all of them change, or none."""
     entries = moderate(
         comment_ids=payload.comment_ids,
@@ -196,13 +193,13 @@ def act(request: HttpRequest, payload: ModerateIn) -> HttpResponse:
         moderator=request.user,
         note=payload.note,
     )
-    return _json({"entries": [_entry(e) for e in entries]})
+    return {"entries": [_entry(e) for e in entries]}
 
 
 @moderation.post(
     "/moderation/bans", response={201: BanOut, **MOD_ERRORS}, summary="Ban a commenter"
 )
-def ban(request: HttpRequest, payload: BanIn) -> HttpResponse:
+def ban(request: HttpRequest, payload: BanIn) -> Status[dict[str, Any]]:
     """Ban the author of a comment from its site, by reader identity, email and/or IP."""
     created = ban_commenter(
         comment_id=payload.comment_id,
@@ -214,7 +211,7 @@ def ban(request: HttpRequest, payload: BanIn) -> HttpResponse:
         shadow=payload.shadow,
         reason=payload.reason,
     )
-    return _json(_ban(created), 201)
+    return Status(201, _ban(created))
 
 
 @moderation.get(
@@ -222,17 +219,17 @@ def ban(request: HttpRequest, payload: BanIn) -> HttpResponse:
     response={200: list[BanOut], **MOD_ERRORS},
     summary="List bans",
 )
-def bans(request: HttpRequest, site_id: Id) -> HttpResponse:
+def bans(request: HttpRequest, site_id: Id) -> list[dict[str, Any]]:
     """List the site's bans, newest first, lifted ones included."""
     site = _site(request, site_id)
-    return _json([_ban(b) for b in Ban.objects.filter(site=site).order_by("-pk")[:200]])
+    return [_ban(b) for b in Ban.objects.filter(site=site).order_by("-pk")[:200]]
 
 
 @moderation.post(
     "/moderation/bans/{ban_id}/lift", response={200: BanOut, **MOD_ERRORS}, summary="Lift a ban"
 )
-def lift(request: HttpRequest, ban_id: Id) -> HttpResponse:
-    return _json(_ban(lift_ban(ban_id=ban_id, moderator=request.user)))
+def lift(request: HttpRequest, ban_id: Id) -> dict[str, Any]:
+    return _ban(lift_ban(ban_id=ban_id, moderator=request.user))
 
 
 @moderation.get(
@@ -240,10 +237,10 @@ def lift(request: HttpRequest, ban_id: Id) -> HttpResponse:
     response={200: AuditListOut, **MOD_ERRORS},
     summary="Read the audit log",
 )
-def audit(request: HttpRequest, site_id: Id, limit: int = 100) -> HttpResponse:
+def audit(request: HttpRequest, site_id: Id, limit: int = 100) -> dict[str, Any]:
     """Return the latest moderation actions on the site, newest first."""
     entries = audit_log(_site(request, site_id), limit=limit)
-    return _json({"entries": [_entry(e) for e in entries]})
+    return {"entries": [_entry(e) for e in entries]}
 
 
 @moderation.post(
@@ -251,6 +248,6 @@ def audit(request: HttpRequest, site_id: Id, limit: int = 100) -> HttpResponse:
     response={200: AuditEntryOut, **MOD_ERRORS},
     summary="Undo an action",
 )
-def undo(request: HttpRequest, entry_id: Id) -> HttpResponse:
+def undo(request: HttpRequest, entry_id: Id) -> dict[str, Any]:
     """Revert the action an audit entry records; the undo is logged too."""
-    return _json(_entry(undo_action(entry_id=entry_id, moderator=request.user)))
+    return _entry(undo_action(entry_id=entry_id, moderator=request.user))

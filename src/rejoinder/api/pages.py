@@ -1,8 +1,6 @@
 """Comment counts for many pages at once (article lists)."""
 
-import json
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -21,26 +19,23 @@ class CountsQuery(Schema):
     site: Id | None = None
 
 
-def _counts_response(site_id: int | None, uris: list[str]) -> HttpResponse:
+def _counts(site_id: int | None, uris: list[str]) -> dict[str, dict[str, int]]:
     if len(uris) > MAX_URIS:
         raise InvalidInput(
             _("Ask for at most %(max)d pages at once; got %(n)d.")
             % {"max": MAX_URIS, "n": len(uris)},
             field="uris",
         )
-    counts = comment_counts(default_site_id() if site_id is None else site_id, uris)
-    return HttpResponse(
-        json.dumps({"counts": counts}, separators=(",", ":")), content_type="application/json"
-    )
+    return {"counts": comment_counts(default_site_id() if site_id is None else site_id, uris)}
 
 
 @router.get("/counts", response={200: CountsOut, **ERRORS}, summary="Comment counts (query string)")
-def get_counts(request: HttpRequest, q: Query[CountsQuery]) -> HttpResponse:
+def get_counts(request: HttpRequest, q: Query[CountsQuery]) -> dict[str, dict[str, int]]:
     """Return published-comment counts for each `uri` (repeat the parameter); unknown pages count 0."""
-    return _counts_response(q.site, q.uri)
+    return _counts(q.site, q.uri)
 
 
 @router.post("/counts", response={200: CountsOut, **ERRORS}, summary="Comment counts (JSON body)")
-def post_counts(request: HttpRequest, payload: CountsIn) -> HttpResponse:
+def post_counts(request: HttpRequest, payload: CountsIn) -> dict[str, dict[str, int]]:
     """Same as GET /counts, for lists too long for a URL."""
-    return _counts_response(payload.site, payload.uris)
+    return _counts(payload.site, payload.uris)

@@ -1,6 +1,6 @@
 """Star ratings of pages."""
 
-import json
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
@@ -16,18 +16,16 @@ router = Router(tags=["ratings"])
 
 
 @router.put("/ratings", response={200: RatingOut, **ERRORS}, summary="Rate a page (1-5 stars)")
-def put_rating(request: HttpRequest, payload: RatingIn) -> HttpResponse:
+def put_rating(request: HttpRequest, payload: RatingIn, response: HttpResponse) -> dict[str, Any]:
     """Set this reader's rating of the page; rating again changes it."""
     page = find_page(payload.site, payload.uri)
     key, new_token = ensure_reader(request)
     page = rate_page(
         page=page, rater=commenter_for(key), stars=payload.stars, ip_hash=ip_hash(request)
     )
-    body = {
+    remember_reader(response, new_token)
+    return {
         "rating": {"average": page.rating_average, "count": page.rating_count},
         "my_stars": payload.stars,
         "reader": new_token,
     }
-    response = HttpResponse(json.dumps(body), content_type="application/json")
-    remember_reader(response, new_token)
-    return response

@@ -1,8 +1,10 @@
 """Turning thread windows into the API's JSON shape, fast enough for 1,000 comments a request.
 
-Plain dicts and one `json.dumps`: validating a thousand nested objects through schema models
-costs more than the rest of the request. The shapes are declared for OpenAPI in `schemas.py`,
-and a test checks that this output validates against them.
+Plain dicts. The handlers return them through their `…Out` schemas (`schemas.py`), which ninja
+validates, except the thread read: there they go out in one `json.dumps`, because validating a
+1,000-comment thread through `ThreadOut` took 36-47 ms, against 5-12 ms to build the dicts and
+3 ms to encode them. `tests/api/test_documented_output.py` validates real thread bodies (cached
+and per reader) against the OpenAPI document instead, unknown fields refused.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_safe
 
 from rejoinder.inline.anchoring import MAX_QUOTE_CHARS
 from rejoinder.inline.rendering import render_article_body
+from rejoinder.pages.lookup import published_article_page
 from rejoinder.pages.models import Article
+from rejoinder.web.conditional import revalidated
 from rejoinder.widget.box import render_box
 
 FAVICON = Path(__file__).parent / "static" / "rejoinder" / "favicon.ico"
@@ -75,6 +77,7 @@ def article_json_ld(article: Article, url: str) -> SafeString:
 
 
 @require_GET
+@revalidated(published_article_page)
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show an article with its discussion box."""
     article = get_object_or_404(published_articles(), slug=slug)

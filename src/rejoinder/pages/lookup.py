@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from rejoinder.errors import InvalidInput, NotFound
-from rejoinder.pages.models import Page, Site
+from rejoinder.pages.models import Article, Page, Site
 
 MAX_URI_LENGTH = 500
 
@@ -58,13 +58,29 @@ _PAGE_WITH_SITE = (
     + ", "
     + ", ".join(f"s.{c}" for c in _SITE_COLUMNS)
     + f" FROM {Page._meta.db_table} p JOIN {Site._meta.db_table} s ON s.id = p.site_id"
-    " WHERE p.site_id = %s AND p.uri = %s"
+)
+_BY_URI = _PAGE_WITH_SITE + " WHERE p.site_id = %s AND p.uri = %s"
+_BY_ID = _PAGE_WITH_SITE + " WHERE p.id = %s"
+_BY_ARTICLE = (
+    _PAGE_WITH_SITE
+    + f" JOIN {Article._meta.db_table} a ON a.page_id = p.id WHERE a.slug = %s"
+    + " AND a.is_published = %s"
 )
 
 
-def _page_with_site(site_id: int, uri: str) -> Page | None:
+def page_by_id(page_id: int) -> Page | None:
+    """Return the page with that id, with its Site, or None."""
+    return _page_with_site(_BY_ID, [page_id])
+
+
+def published_article_page(slug: str) -> Page | None:
+    """Return the page of the published article at `slug`, with its Site, or None."""
+    return _page_with_site(_BY_ARTICLE, [slug, True])
+
+
+def _page_with_site(query: str, params: list[Any]) -> Page | None:
     with connection.cursor() as cursor:
-        cursor.execute(_PAGE_WITH_SITE, [site_id, uri])
+        cursor.execute(query, params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -99,7 +115,7 @@ def find_page(site_id: int | None, uri: str) -> Page:
     """Return the Page at `uri` (with its Site) on a site, the default one when `site_id` is None."""
     uri = clean_uri(uri)
     wanted = default_site_id() if site_id is None else site_id
-    page = _page_with_site(wanted, uri)
+    page = _page_with_site(_BY_URI, [wanted, uri])
     if page is None and site_id is None and wanted != default_site().pk:
         return find_page(None, uri)  # the default site changed since it was remembered
     if page is None:

@@ -9,6 +9,8 @@ from django.shortcuts import render
 
 from rejoinder.errors import InvalidFields, InvalidInput, RateLimited, RejoinderError
 
+PROBLEM_JSON = "application/problem+json"
+
 
 def wants_fragment(request: HttpRequest) -> bool:
     """Tell whether the box's script sent the request (it swaps the answer in place)."""
@@ -18,7 +20,7 @@ def wants_fragment(request: HttpRequest) -> bool:
 def problem(status: int, title: str, detail: str, **extra: object) -> JsonResponse:
     """Build an RFC 9457 application/problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JsonResponse(body, status=status, content_type="application/problem+json")
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON)
 
 
 def field_errors(exc: RejoinderError) -> dict[str, str]:

@@ -31,10 +31,12 @@ from rejoinder.inline.reading import prompts_for
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.timing import seconds_since
+from rejoinder.pages.lookup import page_by_id
 from rejoinder.pages.models import Article, Page
 from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
+from rejoinder.web.conditional import revalidated
 from rejoinder.web.links import comment_form_link, comment_link, page_link
 from rejoinder.web.query import small_int
 from rejoinder.web.responses import field_errors, problem, refuse, wants_fragment
@@ -86,6 +88,7 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_GET
+@revalidated(page_by_id)
 def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the thread list markup for one page of top-level comments (for "Load more")."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
@@ -97,6 +100,7 @@ def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @require_GET
+@revalidated(page_by_id)
 def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     """Return the whole discussion box for a page."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
