@@ -76,7 +76,10 @@ def _refuse_to_serve() -> bool:
     """Run the deployment checks (config/checks.py), one line per problem; True on an error."""
     from django.core.checks import run_checks
 
-    messages = run_checks(include_deployment_checks=True, tags=["rejoinder"])
+    # Django keeps its checks in a set: sort, so the lines come in the same order every time.
+    messages = sorted(
+        run_checks(include_deployment_checks=True, tags=["rejoinder"]), key=lambda m: m.id or ""
+    )
     for message in messages:
         kind = "" if message.is_serious() else "warning: "
         print(f"rejoinder serve: {kind}{message.msg} ({message.id})", file=sys.stderr)
