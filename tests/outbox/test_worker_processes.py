@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from tests.outbox.smtp_sink import SmtpSink
+from tests.servers import free_port
 
 pytestmark = pytest.mark.processes  # starts `rejoinder worker` and `rejoinder serve`
 
@@ -123,9 +123,7 @@ def test_serve_runs_a_worker_that_sends_mail_and_stops_with_the_server(
 ) -> None:
     env = _env(tmp_path, sink)
     token = _queue(env, 3)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
