@@ -5,6 +5,7 @@ rejoinder serve [--bind 127.0.0.1:8000] [--workers N] [--no-worker]
 rejoinder demo  [--bind ...]             migrate, load the sample article, catch mail, serve
 rejoinder worker [--once]                send queued mail and run the apps' background steps
 rejoinder mailcatcher [--port 1025] [--maildir DIR]   a local SMTP server that keeps mail
+rejoinder publisher --port 8001 --rejoinder URL [--site 1]   the demo's sample publisher site
 rejoinder manage <command> [...]         any Django management command
 """
 
@@ -192,6 +193,22 @@ def mailcatcher(*, port: int, maildir: Path, exit_with_parent: bool) -> int:
     return 0
 
 
+def publisher(*, port: int, rejoinder: str, site_id: int, exit_with_parent: bool) -> int:
+    """Serve the demo's sample publisher site until SIGTERM or SIGINT (or the parent exits)."""
+    from rejoinder.demo.publisher import publisher_server
+
+    server = publisher_server(port, rejoinder, site_id)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stop.set())
+    if exit_with_parent:
+        _stop_with_parent(stop)
+    threading.Thread(target=server.serve_forever, name="publisher", daemon=True).start()
+    stop.wait()
+    server.shutdown()
+    return 0
+
+
 def _free_port(preferred: int) -> int:
     """Return `preferred` if nothing listens on it on the loopback interface, else a free port."""
     for port in (preferred, 0):
@@ -217,7 +234,9 @@ def _wait_for_port(port: int, child: subprocess.Popen[bytes], timeout: float = 1
     raise SystemExit("the mail catcher did not start")
 
 
-def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: bool) -> int:
+def demo(
+    bind: str, workers: int, threads: int, *, mail_port: int, publisher_port: int, with_worker: bool
+) -> int:
     """Migrate, load the sample article with its discussion (once), catch mail, and serve it.
 
     Without REJOINDER_EMAIL_URL the demo starts `rejoinder mailcatcher` and sends its mail
@@ -239,7 +258,7 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
     from django.conf import settings
     from django.core.management import call_command
 
-    catcher = None
+    catcher = site = None
     if catch_mail:
         maildir = settings.REJOINDER["DEMO_MAILDIR"]
         catcher = _start_child("mailcatcher", "--port", str(mail_port), "--maildir", str(maildir))
@@ -247,11 +266,20 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         if catcher is not None:
             _wait_for_port(mail_port, catcher)
         call_command("migrate", interactive=False, verbosity=0)
-        from rejoinder.demo.loading import load_demo
+        from rejoinder.demo.loading import load_demo, load_publisher_demo
         from rejoinder.demo.mailbox import queue_welcome_mail
+        from rejoinder.pages.lookup import default_site_id
 
         result = load_demo()
         url = settings.PUBLIC_URL
+        # The sample publisher: another origin (host name and port) than Rejoinder's.
+        publisher_port = _free_port(publisher_port)
+        publisher_url = f"http://localhost:{publisher_port}"
+        load_publisher_demo(publisher_url)
+        site = _start_child(
+            "publisher", "--port", str(publisher_port), "--rejoinder", url,
+            "--site", str(default_site_id()),
+        )  # fmt: skip
         print(f"\nRejoinder demo: {url}/")
         print(f"  article:  {url}{result.article_url}")
         print(
@@ -259,6 +287,7 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         )
         print(f"  moderate: {url}/moderation/  (same account)")
         print(f"  API docs: {url}/api/v1/docs")
+        print(f"  embedded: {publisher_url}/  (a publisher's own site with the box embedded)")
         if catcher is not None:
             queue_welcome_mail()
             print(
@@ -272,8 +301,9 @@ def demo(bind: str, workers: int, threads: int, *, mail_port: int, with_worker: 
         # (a demo on 0.0.0.0 names 127.0.0.1 in its links, and that is fine for a demo).
         return serve(bind, workers, threads, with_worker=with_worker, check_deployment=False)
     finally:
-        if catcher is not None:
-            _stop_child(catcher)
+        for child in (site, catcher):
+            if child is not None:
+                _stop_child(child)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -301,6 +331,12 @@ def main(argv: list[str] | None = None) -> int:
             cmd.add_argument(
                 "--mail-port", type=int, default=1025, help="port of the demo's mail catcher"
             )
+            cmd.add_argument(
+                "--publisher-port",
+                type=int,
+                default=8001,
+                help="port of the sample publisher site (http://localhost:PORT)",
+            )
     cmd = sub.add_parser("worker", help="send queued mail and run background steps")
     cmd.add_argument("--once", action="store_true", help="drain what is due, then exit")
     cmd.add_argument(
@@ -318,6 +354,13 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(os.environ.get("REJOINDER_DATA_DIR", "var")) / "mail",
     )
     cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    cmd = sub.add_parser("publisher", help="the demo's sample publisher site, with the embed")
+    cmd.add_argument("--port", type=int, default=8001)
+    cmd.add_argument(
+        "--rejoinder", required=True, help="Rejoinder's address, e.g. http://127.0.0.1:8000"
+    )
+    cmd.add_argument("--site", type=int, default=1, help="the Site whose discussions it embeds")
+    cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     sub.add_parser("manage", help="run a Django management command")
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -325,6 +368,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "worker":
         return worker(
             once=args.once, poll_seconds=args.poll, exit_with_parent=args.exit_with_parent
+        )
+    if args.command == "publisher":
+        return publisher(
+            port=args.port,
+            rejoinder=args.rejoinder,
+            site_id=args.site,
+            exit_with_parent=args.exit_with_parent,
         )
     if args.command == "mailcatcher":
         return mailcatcher(
@@ -335,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         args.workers,
         args.threads,
         mail_port=args.mail_port,
+        publisher_port=args.publisher_port,
         with_worker=args.with_worker,
     )
 

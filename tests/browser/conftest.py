@@ -166,3 +166,22 @@ def seed_comments(article: Article, other_reader: Commenter) -> SeedComments:
         return made
 
     return seed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_for_other_origins() -> Iterator[None]:
+    """Serve the live server's static files as WhiteNoise does under `rejoinder serve` (checked
+    in tests/config/test_served_files.py): to any origin, so that a publisher's page on another
+    origin can import the box's modules. The live server uses Django's own static handler."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    original = StaticFilesHandler.serve
+
+    def serve(self: StaticFilesHandler, request: Any) -> Any:
+        response = original(self, request)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    StaticFilesHandler.serve = serve  # type: ignore[method-assign]
+    yield
+    StaticFilesHandler.serve = original  # type: ignore[method-assign]

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
-# Compressed, as it travels. docs/decisions.md says what it pays for.
-BOX_CSS_BUDGET_BYTES = 4096
+# Compressed, as it travels. docs/decisions.md says what it pays for (and why it holds the
+# quoted-passage styles the embedded box needs too).
+BOX_CSS_BUDGET_BYTES = 4608
 
 
 def test_the_box_stylesheet_stays_within_its_budget() -> None:

@@ -13,12 +13,12 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from rejoinder.pages.embedding import origin_of
 from rejoinder.pages.models import Site
 from rejoinder.web.responses import problem
 
@@ -76,19 +76,6 @@ def unpaired_surrogate_at(value: Any, path: str = "") -> str | None:
     return None
 
 
-def _origin_of(url: str) -> str | None:
-    """Return the origin (`scheme://host[:port]`, lower-case) of an absolute http(s) URL."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    return f"{parts.scheme.lower()}://{host}" + (f":{port}" if port is not None else "")
-
-
 def _is_allowed(origin: str, request: HttpRequest) -> bool:
     origin = origin.strip().rstrip("/").lower()
     return origin == _own_origin(request).lower() or origin in allowed_origins()
@@ -108,7 +95,7 @@ def refuse_cross_site(request: HttpRequest) -> HttpResponse | None:
         )
     referer = request.META.get("HTTP_REFERER")
     if referer:
-        referring = _origin_of(referer)
+        referring = origin_of(referer)
         if referring is not None and _is_allowed(referring, request):
             return None
         return problem(

@@ -27,7 +27,8 @@ from rejoinder.inline.revisions import pin_prompt
 from rejoinder.inline.text import extract_text
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.learning import site_model
-from rejoinder.pages.models import Article
+from rejoinder.pages.lookup import default_site, ensure_page
+from rejoinder.pages.models import Article, Page
 from rejoinder.pages.publishing import save_article
 from rejoinder.ratings.rating import rate_page
 
@@ -180,6 +181,34 @@ def _load_moderation_queue(
         reason="off-topic",
         note="Argues with the article rather than the plan.",
     )
+
+
+# The sample publisher's pages, and the discussion one of them already has.
+PUBLISHER_PAGE = "/news/harbour-ferry.html"
+PUBLISHER_COMMENTS = (
+    ("Marta", "Finally. The last bus leaves the quay before my shift ends."),
+    ("Jonas", "Six votes to three for a trial: what happens if the numbers are low?"),
+)
+
+
+def load_publisher_demo(origin: str) -> None:
+    """Let the sample publisher at `origin` embed the default site's discussions, and give one
+    of its pages a discussion already (its other page gets one on its first comment)."""
+    site = default_site()
+    if origin not in site.origins():
+        site.allowed_origins = "\n".join([*site.origins(), origin])
+        site.save(update_fields=["allowed_origins"])
+    if Page.objects.filter(site=site, uri=PUBLISHER_PAGE).exists():
+        return
+    page = ensure_page(
+        site,
+        PUBLISHER_PAGE,
+        title="The night ferry returns to the harbour",
+        url=origin + PUBLISHER_PAGE,
+    )
+    for name, body in PUBLISHER_COMMENTS:
+        post_comment(page=page, author=_new_reader(), name=name, body=body, moderated=False)
+    rate_page(page=page, rater=_new_reader(), stars=4, ip_hash="", limited=False)
 
 
 def load_demo() -> DemoResult:

@@ -48,6 +48,27 @@ class PassageView:
         return len(self.comment_ids)
 
 
+def find_passage(
+    page: Page,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    quote: tuple[str, str, str] | None = None,
+) -> PassageView | None:
+    """Return the page's highlighted passage at `start`-`end` of its text, or, on a page whose
+    text is unknown (an embed), the one quoting (exact, prefix, suffix); None if none is there."""
+    for found in passages(page):
+        if start is not None and (found.start, found.end) == (start, end):
+            return found
+        if (
+            quote is not None
+            and found.start is None
+            and (found.exact, found.prefix, found.suffix) == quote
+        ):
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class PromptView:
     """An open question pinned to a paragraph: block `block_index`, `start`/`end` in the text."""

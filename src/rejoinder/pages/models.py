@@ -50,6 +50,15 @@ class Site(models.Model):
             "refused and shown to moderators. 0 counts them all."
         ),
     )
+    embed_creates_pages = models.BooleanField(
+        _("embeds create pages"),
+        default=True,
+        help_text=_(
+            "A page the embed names for the first time gets a discussion on its first comment or "
+            "rating from an allowed origin. Off: only pages registered first (admin, `addpage`, "
+            "API) have one."
+        ),
+    )
     date_format = models.CharField(
         _("timestamp format"),
         max_length=40,
@@ -103,9 +112,11 @@ class Page(models.Model):
         return self.title or self.uri
 
     def get_absolute_url(self) -> str:
+        """Return where Rejoinder itself shows the discussion: the article, else the page's own
+        discussion page (which works without JavaScript; publishers' pages are in `url`)."""
         if hasattr(self, "article"):
             return self.article.get_absolute_url()
-        return self.url or self.uri
+        return reverse("widget:permalink_page", kwargs={"page_id": self.pk})
 
     @property
     def rating_average(self) -> float | None:

@@ -25,9 +25,11 @@ from rejoinder.subscriptions.tokens import (
     subscription_to_end,
     unsubscribe_token,
 )
+from rejoinder.web.embedding import embeddable, site_of_page
 from rejoinder.web.responses import refuse, wants_fragment
 
 
+@embeddable(site_of_page)
 @require_POST
 def subscribe_to_page(request: HttpRequest, page_id: int) -> HttpResponse:
     """Subscribe the address in the box's "Notify of" form."""

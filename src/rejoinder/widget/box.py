@@ -19,10 +19,11 @@ from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.thread import decode_cursor, own_hidden_comments, read_thread
 from rejoinder.comments.voting import votes_by
 from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
-from rejoinder.inline.reading import PromptView, passages, prompts_for, read_inline_thread
+from rejoinder.inline.reading import PassageView, PromptView, prompts_for, read_inline_thread
 from rejoinder.inline.rendering import QuotedParagraph, quote_paragraph
 from rejoinder.inline.revisions import page_text
-from rejoinder.pages.models import Article, CommentSort, Page
+from rejoinder.pages.embedding import EmbeddedPage
+from rejoinder.pages.models import Article, CommentSort, Page, Site
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
 from rejoinder.web.links import INLINE, comment_form_link, page_link
@@ -163,24 +164,35 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
     return render_to_string("widget/box.html", context, request=request)
 
 
-def render_passage_panel(
-    request: HttpRequest, page: Page, start: int, end: int
-) -> SafeString | None:
-    """Return the panel listing the comments on one highlighted passage, or None if none is there.
+def render_passage_panel(request: HttpRequest, page: Page, found: PassageView) -> SafeString:
+    """Return the panel listing the comments on one highlighted passage.
 
     Rendered per request (it opens on a click and shows the reader's own controls): the
     passage's comments and their replies in two queries, ordered oldest first like a thread.
     """
-    found = next((p for p in passages(page) if (p.start, p.end) == (start, end)), None)
-    if found is None:
-        return None
     window = read_thread(
         page=page,
         sort=CommentSort.OLDEST,
         page_size=None,
         top_level=Q(pk__in=found.comment_ids),
     )
-    text = page_text(page) or ""
+    selector: dict[str, object] = {
+        "exact": found.exact,
+        "prefix": found.prefix,
+        "suffix": found.suffix,
+        "start": "",
+        "end": "",
+    }
+    if found.start is not None and found.end is not None:
+        start, end = found.start, found.end
+        text = page_text(page) or ""
+        selector = {
+            "exact": text[start:end],
+            "prefix": text[max(0, start - DEFAULT_CONTEXT_CHARS) : start],
+            "suffix": text[end : end + DEFAULT_CONTEXT_CHARS],
+            "start": start,
+            "end": end,
+        }
     reader = find_commenter(reader_key(request))
     comments = window.comments()
     context = {
@@ -193,15 +205,32 @@ def render_passage_panel(
         ),
         "nodes": window.nodes,
         "count": len(window.nodes),
-        "quote": text[start:end],
-        "selector": {
-            "exact": text[start:end],
-            "prefix": text[max(0, start - DEFAULT_CONTEXT_CHARS) : start],
-            "suffix": text[end : end + DEFAULT_CONTEXT_CHARS],
-            "start": start,
-            "end": end,
-        },
+        "quote": selector["exact"],
+        "selector": selector,
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         "reader_name": reader.display_name if reader else "",
     }
     return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output
+
+
+def render_new_box(
+    request: HttpRequest, site: Site, embedded: EmbeddedPage, *, post_action: str, rate_action: str
+) -> SafeString:
+    """Return the box of a publisher's page nobody has written on yet: the rating and the form,
+    whose first comment or rating creates the page (`post_action`, `rate_action`)."""
+    page = Page(site=site, uri=embedded.uri, url=embedded.url, title=embedded.title)
+    box = BoxRequest.from_request(request, page)
+    reader = find_commenter(reader_key(request))
+    context = {
+        "page": page,
+        "site": site,
+        "box": box,
+        "thread": mark_safe(  # noqa: S308 - our own template output
+            render_to_string("widget/thread.html", {"filter": box.filter})
+        ),
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        "reader_name": reader.display_name if reader else "",
+        "post_action": post_action,
+        "rate_action": rate_action,
+    }
+    return render_to_string("widget/box.html", context, request=request)

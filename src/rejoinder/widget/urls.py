@@ -1,9 +1,17 @@
 from django.urls import path
 
-from rejoinder.widget import views
+from rejoinder.widget import embed, views
 
 app_name = "widget"
 urlpatterns = [
+    path("embed.js", embed.loader, name="embed_loader"),
+    path("embed/m/<str:name>", embed.asset, name="embed_asset"),
+    path("embed/<id:site_id>/box", embed.box, name="embed_box"),
+    path("embed/<id:site_id>/comments", embed.first_comment, name="embed_post"),
+    path("embed/<id:site_id>/rating", embed.first_rating, name="embed_rate"),
+    path("embed/<id:site_id>/counts", embed.badges, name="embed_counts"),
+    path("embed/<id:site_id>/passages", embed.passages_of, name="embed_passages"),
+    path("embed/<id:site_id>/discussion", embed.discussion, name="embed_discussion"),
     path("c/<id:comment_id>/", views.permalink, name="permalink"),
     path("discussion/<id:page_id>/", views.page_redirect, name="permalink_page"),
     path("discussion/<id:page_id>/box", views.box_fragment, name="box"),

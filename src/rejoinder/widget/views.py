@@ -27,7 +27,7 @@ from rejoinder.comments.thread import parse_sort
 from rejoinder.comments.voting import vote_on_comment
 from rejoinder.errors import Forbidden, InvalidFields, InvalidInput, NotFound, RejoinderError
 from rejoinder.inline.posting import PassageSelector, submit_comment
-from rejoinder.inline.reading import prompts_for
+from rejoinder.inline.reading import find_passage, prompts_for
 from rejoinder.inline.rendering import render_article_body
 from rejoinder.moderation.flags import flag_comment
 from rejoinder.moderation.timing import seconds_since
@@ -37,6 +37,7 @@ from rejoinder.ratings.rating import rate_page
 from rejoinder.request_identity import ensure_reader, ip_hash, reader_key, remember_reader
 from rejoinder.subscriptions.subscribing import subscribe_author_to_replies
 from rejoinder.web.conditional import revalidated
+from rejoinder.web.embedding import embeddable, site_of_comment, site_of_page
 from rejoinder.web.links import comment_form_link, comment_link, page_link
 from rejoinder.web.query import small_int
 from rejoinder.web.responses import field_errors, problem, refuse, wants_fragment
@@ -87,6 +88,7 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     return HttpResponseRedirect(comment_link(comment))
 
 
+@embeddable(site_of_page)
 @require_GET
 @revalidated(page_by_id)
 def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
@@ -99,6 +101,7 @@ def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     return HttpResponse(render_thread(request, page, box, reader))
 
 
+@embeddable(site_of_page)
 @require_GET
 @revalidated(page_by_id)
 def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
@@ -180,6 +183,7 @@ def _retry_context(form: CommentForm, page: Page, exc: RejoinderError) -> dict:
     }
 
 
+@embeddable(site_of_page)
 @require_POST
 def post(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
@@ -242,19 +246,27 @@ def article_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
+@embeddable(site_of_page)
 @require_GET
 def passage_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
-    """Return the panel with the comments on one highlighted passage (start-end, current text)."""
+    """Return the panel with the comments on one highlighted passage: `start`-`end` of the
+    current text, or, on a page whose text is unknown (an embed), `exact`, `prefix`, `suffix`."""
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
-    start, end = small_int(request.GET.get("start")), small_int(request.GET.get("end"))
-    if start is None or end is None:
+    query = request.GET
+    start, end = small_int(query.get("start")), small_int(query.get("end"))
+    if query.get("exact"):
+        quote = (query["exact"], query.get("prefix", ""), query.get("suffix", ""))
+        found = find_passage(page, quote=quote)
+    elif start is None or end is None:
         return problem(400, _("Bad request"), _("Give the passage's start and end."), field="start")
-    panel = render_passage_panel(request, page, start, end)
-    if panel is None:
+    else:
+        found = find_passage(page, start=start, end=end)
+    if found is None:
         return problem(404, _("Not found"), _("No comments are anchored at that passage any more."))
-    return HttpResponse(panel)
+    return HttpResponse(render_passage_panel(request, page, found))
 
 
+@embeddable(site_of_comment)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Show the edit form (GET) or save the new text (POST), for the author within the window."""
@@ -283,6 +295,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     return HttpResponseRedirect(comment_link(comment))
 
 
+@embeddable(site_of_comment)
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Ask for confirmation (GET) or delete the reader's own comment (POST)."""
@@ -308,6 +321,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
 
 
+@embeddable(site_of_comment)
 @require_POST
 def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = VoteForm(request.POST)
@@ -342,6 +356,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     return response
 
 
+@embeddable(site_of_page)
 @require_POST
 def rate(request: HttpRequest, page_id: int) -> HttpResponse:
     page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
@@ -376,13 +391,19 @@ def rate(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @require_GET
 def page_redirect(request: HttpRequest, page_id: int) -> HttpResponse:
-    """Redirect to where a page's discussion is shown."""
-    page = get_object_or_404(Page, pk=page_id)
-    return HttpResponseRedirect(
-        page.get_absolute_url() + request.get_full_path()[len(request.path) :]
+    """Show a page's discussion: our article's page, else its own page here (the one the embed's
+    `<noscript>` link opens, where everything works without JavaScript)."""
+    page = get_object_or_404(Page.objects.select_related("site"), pk=page_id)
+    if Article.objects.filter(page=page).exists():
+        return HttpResponseRedirect(
+            page.get_absolute_url() + request.get_full_path()[len(request.path) :]
+        )
+    return render(
+        request, "widget/discussion_page.html", {"page": page, "box": render_box(request, page)}
     )
 
 
+@embeddable(site_of_comment)
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Show the report form for a comment (GET), or flag it for the moderators (POST)."""

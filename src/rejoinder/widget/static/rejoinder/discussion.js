@@ -2,8 +2,8 @@
 // without this script; with it, actions happen in place. Markup always comes from the
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
-import "./report.js";
-import { FRAGMENT, parseDocument, problemDetail, readProblem, submitForm } from "./requests.js";
+import { initReports } from "./report.js";
+import { parseDocument, problemDetail, readProblem, send, submitForm } from "./requests.js";
 
 function parseFragment(html) {
   const doc = parseDocument(html);
@@ -283,7 +283,7 @@ async function onEdit(root, form) {
 async function openEditor(root, link) {
   const item = link.closest(".rj-comment");
   if (item.querySelector(":scope > .rj-edit-form")) return;
-  const response = await fetch(link.href, { credentials: "same-origin" });
+  const response = await send(link.getAttribute("href"));
   if (!response.ok) {
     announce(root, await problemDetail(response));
     return;
@@ -304,7 +304,7 @@ async function onDelete(root, link) {
   const token = root.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
   const body = new FormData();
   body.set("csrfmiddlewaretoken", token);
-  const response = await fetch(link.href, { method: "POST", body, headers: FRAGMENT, credentials: "same-origin" });
+  const response = await send(link.getAttribute("href"), { method: "POST", body });
   if (!response.ok) {
     announce(root, await problemDetail(response));
     return;
@@ -366,7 +366,7 @@ function closeReply(box) {
 
 async function loadMore(root, link) {
   link.setAttribute("aria-busy", "true");
-  const response = await fetch(link.dataset.rjFragment, { credentials: "same-origin" });
+  const response = await send(link.dataset.rjFragment);
   if (!response.ok) {
     link.removeAttribute("aria-busy");
     announce(root, await problemDetail(response));
@@ -379,7 +379,7 @@ async function loadMore(root, link) {
   // The next page follows a cursor, so it never repeats a comment; a comment this reader posted
   // in place may still come back in it, so skip any already shown.
   const added = Array.from(list?.children || []).filter(
-    (item) => item.matches(".rj-comment") && !document.getElementById(item.id),
+    (item) => item.matches(".rj-comment") && !root.querySelector(`#${CSS.escape(item.id)}`),
   );
   const first = added[0];
   thread.append(...added);
@@ -440,8 +440,10 @@ function enhance(root, scope) {
   relativeTimes(scope);
 }
 
-function init(root) {
+// Enhance a box; return what stops it (its clock), for a box that is taken away (embed.js).
+export function init(root) {
   root.classList.add("rj-js");
+  initReports(root);
   root.addEventListener("click", (event) => {
     const link = event.target.closest("a");
     if (!link || !root.contains(link)) return;
@@ -461,7 +463,8 @@ function init(root) {
     closeReply(box);
   });
   enhance(root, root);
-  setInterval(() => relativeTimes(root), 60_000);
+  const clock = setInterval(() => relativeTimes(root), 60_000);
+  return () => clearInterval(clock);
 }
 
 for (const root of document.querySelectorAll(".rj-discussion[data-rj-page]")) init(root);

@@ -3,6 +3,7 @@
 // marks. With it, a reader can quote any selection, and a highlight opens its comments beside
 // the text. Markup always comes from the server; this script only moves it and fills fields.
 
+import { setQuote, hasQuote } from "./quote.js";
 import { FRAGMENT, parseDocument } from "./requests.js";
 
 // HTML whitespace, as the server collapses it (not the no-break space).
@@ -147,34 +148,6 @@ function quotableEnd(model, start, end) {
 }
 
 // ---- The comment form ---------------------------------------------------------------------
-
-function fields(form) {
-  const get = (name) => form.querySelector(`input[name=${name}]`);
-  return {
-    exact: get("passage_exact"), prefix: get("passage_prefix"), suffix: get("passage_suffix"),
-    start: get("passage_start"), end: get("passage_end"), prompt: get("prompt"),
-  };
-}
-
-function setQuote(form, selector, prompt) {
-  const f = fields(form);
-  f.exact.value = selector?.exact || "";
-  f.prefix.value = selector?.prefix || "";
-  f.suffix.value = selector?.suffix || "";
-  f.start.value = selector ? String(selector.start ?? "") : "";
-  f.end.value = selector ? String(selector.end ?? "") : "";
-  f.prompt.value = prompt ? prompt.id : "";
-  const box = form.querySelector("[data-rj-form-quote]");
-  const label = box.querySelector(".rj-form-quote-label");
-  label.textContent = prompt ? label.dataset.rjLabelPrompt : label.dataset.rjLabelPassage;
-  box.querySelector(".rj-form-quote-text").textContent = prompt ? prompt.question : selector?.exact || "";
-  box.hidden = !(selector || prompt);
-}
-
-function hasQuote(form) {
-  const f = fields(form);
-  return Boolean(f.exact?.value || f.prompt?.value);
-}
 
 // ---- Wiring -------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // Reporting a comment to the moderators, in place. The form is the one the no-JS report page
 // shows, fetched from it; the answer ("thanks" or why not) comes from the server too.
 
-import { FRAGMENT, parseDocument, problemDetail } from "./requests.js";
+import { parseDocument, problemDetail, send as request } from "./requests.js";
 
 function announce(root, message) {
   const status = root.querySelector(".rj-status");
@@ -10,9 +10,7 @@ function announce(root, message) {
 
 async function send(form, link) {
   const error = form.querySelector(".rj-form-error");
-  const response = await fetch(form.action, {
-    method: "POST", body: new FormData(form), headers: FRAGMENT, credentials: "same-origin",
-  });
+  const response = await request(form.getAttribute("action"), { method: "POST", body: new FormData(form) });
   if (!response.ok) {
     error.textContent = await problemDetail(response);
     return;
@@ -30,7 +28,7 @@ async function openReport(root, link) {
     open.querySelector("input")?.focus();
     return;
   }
-  const response = await fetch(link.href, { credentials: "same-origin" });
+  const response = await request(link.getAttribute("href"));
   const doc = parseDocument(await response.text());
   const form = doc.querySelector(".rj-report-form");
   if (!response.ok || !form) {
@@ -74,5 +72,3 @@ export function initReports(root) {
     openReport(root, link).catch(() => announce(root, root.dataset.rjNetworkMessage || ""));
   });
 }
-
-for (const root of document.querySelectorAll(".rj-discussion[data-rj-page]")) initReports(root);

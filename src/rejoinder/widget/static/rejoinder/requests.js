@@ -3,6 +3,26 @@
 
 export const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
 
+// On a publisher's page (embed.js sets these) the box's links are relative to Rejoinder's
+// origin, not the page's, and the reader's token travels in a header: no cookie reaches us
+// from there. `keep` stores a token the server has just issued.
+export const session = { base: "", token: "", keep: null };
+
+export function resolve(url) {
+  return new URL(url, session.base || location.href).href;
+}
+
+// Every request of the box: asks for a fragment, carries the reader's token on an embed.
+export async function send(url, init = {}) {
+  const headers = { ...FRAGMENT };
+  if (session.token) headers["X-Rejoinder-Reader"] = session.token;
+  const credentials = session.base ? "omit" : "same-origin";
+  const response = await fetch(resolve(url), { ...init, headers, credentials });
+  const issued = response.headers.get("X-Rejoinder-Reader-Token");
+  if (issued && session.keep) session.keep(issued);
+  return response;
+}
+
 // Read a refusal: { detail, errors }, where errors lists each refused field ({ field, detail }).
 export async function readProblem(response) {
   try {
@@ -21,11 +41,23 @@ export async function problemDetail(response) {
 export async function submitForm(form, submitter) {
   const body = new FormData(form);
   if (submitter && submitter.name) body.set(submitter.name, submitter.value);
-  const url = new URL(form.getAttribute("action") || "", location.href);
-  return fetch(url, { method: "POST", body, headers: FRAGMENT, credentials: "same-origin" });
+  return send(form.getAttribute("action") || "", { method: "POST", body });
 }
 
 // Read a fragment of server markup into a detached document (nothing in it runs).
+// On an embed, links become absolute (Rejoinder's), <template> contents included.
 export function parseDocument(html) {
-  return new DOMParser().parseFromString(html, "text/html");
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  if (session.base) absolutize(doc);
+  return doc;
+}
+
+export function absolutize(scope) {
+  for (const el of scope.querySelectorAll("[href], [action], [data-rj-fragment]")) {
+    for (const name of ["href", "action", "data-rj-fragment"]) {
+      const value = el.getAttribute(name);
+      if (value && !value.startsWith("#")) el.setAttribute(name, resolve(value));
+    }
+  }
+  for (const template of scope.querySelectorAll("template")) absolutize(template.content);
 }
