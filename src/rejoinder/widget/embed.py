@@ -139,7 +139,8 @@ def box(request: HttpRequest, site_id: int) -> HttpResponse:
     try:
         embedded = _embedded(request, site)
     except RejoinderError as exc:
-        return refuse(request, exc, "widget/message.html", {})
+        # Asked by the loader without the fragment header (no preflight): always problem+json.
+        return problem(exc.status, exc.title, exc.message, field=exc.field)
     page = existing_page(site, embedded.uri)
     if page is None:
         html = render_new_box(

@@ -23,24 +23,26 @@
       theme: pick("theme") || "auto",
       load: pick("load") || "lazy",
       article: pick("article") || "article, [itemprop=articleBody], main",
-      lang: pick("lang") || document.documentElement.lang,
     };
   }
 
-  async function modules() {
-    const [requests, discussion] = await Promise.all([
-      import(`${assets}requests.js`), import(`${assets}discussion.js`),
-    ]);
-    const { session } = requests;
-    if (!session.base) {
-      session.base = base;
-      try { session.token = localStorage.getItem(tokenKey) || ""; } catch {}
-      session.keep = (token) => {
+  let token = "";
+  try { token = localStorage.getItem(tokenKey) || ""; } catch {}
+  // Every file the box needs, asked for at once (each import resolves once per page).
+  function modules(inline) {
+    const names = ["requests", "discussion", "report", "quote", ...(inline ? ["host-inline"] : [])];
+    return Promise.all(names.map((name) => import(`${assets}${name}.js`))).then(([requests, discussion, , , host]) => {
+      const { session } = requests;
+      if (!session.base) {
+        session.base = base;
         session.token = token;
-        try { localStorage.setItem(tokenKey, token); } catch {}
-      };
-    }
-    return { ...requests, ...discussion };
+        session.keep = (issued) => {
+          session.token = token = issued;
+          try { localStorage.setItem(tokenKey, issued); } catch {}
+        };
+      }
+      return { ...requests, ...discussion, ...host };
+    });
   }
 
   function stylesheet(name) {
@@ -63,46 +65,45 @@
   async function show(el, state, query) {
     const { opts } = state;
     state.controller?.abort();
-    const controller = (state.controller = new AbortController());
-    const m = await modules();
-    const params = new URLSearchParams({ uri: opts.page, url: opts.url, title: opts.title, ...query });
-    const response = await m.send(`/embed/${opts.site}/box?${params}`, { signal: controller.signal });
-    const html = await response.text();
-    if (boxes.get(el) !== state) return;
+    const { signal } = (state.controller = new AbortController());
+    const article = document.querySelector(opts.article);
+    if (article && !document.querySelector(`link[href="${assets}host.css"]`)) document.head.append(stylesheet("host.css")[0]);
     const shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
     const wrap = document.createElement("div");
     wrap.className = "rj-embed";
     if (opts.theme === "dark" || opts.theme === "light") wrap.classList.add(`rj-${opts.theme}`);
-    if (opts.lang) wrap.lang = opts.lang;
+    const sheets = [stylesheet("discussion.css"), stylesheet("embed.css")];
+    // In the shadow root now, so that they load while the box's HTML is on its way.
+    if (!shadow.firstChild) shadow.append(...sheets.map(([link]) => link));
+    const params = new URLSearchParams({ uri: opts.page, url: opts.url, title: opts.title, ...query });
+    // A reader without a token sends a simple request (no preflight): one round trip less.
+    const html = fetch(`${base}/embed/${opts.site}/box?${params}`, {
+      headers: token ? { "X-Rejoinder-Reader": token } : {}, credentials: "omit", signal,
+    });
+    const [m, response] = await Promise.all([modules(article), html]);
+    const text = await response.text();
+    if (boxes.get(el) !== state) return;
     if (!response.ok) {
       let detail = response.statusText;
-      try { detail = JSON.parse(html).detail || detail; } catch {}
+      try { detail = JSON.parse(text).detail || detail; } catch {}
       console.error(`Rejoinder: ${detail}`);
       wrap.innerHTML = '<p class="rj-embed-refused" role="alert"></p>';
       wrap.firstChild.textContent = detail;
     } else {
-      wrap.append(...m.parseDocument(html).body.childNodes);
+      wrap.append(...m.parseDocument(text).body.childNodes);
     }
-    const sheets = [stylesheet("discussion.css"), stylesheet("embed.css")];
     wrap.hidden = true;
     state.stop?.();
     shadow.replaceChildren(...sheets.map(([link]) => link), wrap);
     await Promise.all(sheets.map(([, loaded]) => loaded));
-    // Unmounted meanwhile: start nothing (after each wait below too).
+    // Unmounted meanwhile: start nothing.
     if (boxes.get(el) !== state) return;
     wrap.hidden = false;
     const root = wrap.querySelector(".rj-discussion");
     if (!root) return;
     const stopBox = m.init(root);
-    let stopInline;
+    const stopInline = article && m.attach(article, root, `/embed/${opts.site}/passages?${new URLSearchParams({ uri: opts.page })}`);
     state.stop = () => { stopBox(); stopInline?.(); };
-    const article = document.querySelector(opts.article);
-    if (article) {
-      if (!document.querySelector(`link[href="${assets}host.css"]`)) document.head.append(stylesheet("host.css")[0]);
-      const { attach } = await import(`${assets}host-inline.js`);
-      if (boxes.get(el) !== state) return;
-      stopInline = attach(article, root, `/embed/${opts.site}/passages?${new URLSearchParams({ uri: opts.page })}`);
-    }
     wrap.addEventListener("click", (event) => follow(el, state, event));
     root.addEventListener("rj:posted", () => {
       emit(el, "change", { page: root.dataset.rjPage });
