@@ -53,9 +53,10 @@ test-sqlite: $(INSTALLED) ## the suite on SQLite
 test-postgres: $(INSTALLED) ## the suite on a throw-away PostgreSQL server on a free port
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -q
 
-bench: $(INSTALLED) ## load benchmarks against the peers, then the notification benchmark
+bench: $(INSTALLED) ## load benchmarks against the peers, then the notification and embed benchmarks
 	bench/run.sh
 	$(BIN)/python bench/notify.py
+	$(BIN)/python bench/embed.py
 
 bench-notify: $(INSTALLED) ## POST latency with 0 and 10,000 subscribers, and the worker's mails/s
 	$(BIN)/python bench/notify.py

@@ -333,3 +333,66 @@ def test_a_reader_comments_on_a_passage_of_the_publishers_article_and_it_is_high
     page.reload()
     host.box()
     expect(page.locator("article mark.rejoinder-passage")).to_have_count(1)
+
+
+def test_a_second_script_and_a_second_element_make_one_global_and_two_boxes(
+    host: Host,
+) -> None:
+    page = host.open(PUBLISHER_PAGE)
+    host.box()
+    first = page.evaluate("window.Rejoinder")
+    page.evaluate(
+        """(src) => {
+            const again = document.createElement('script');
+            again.src = src;
+            document.body.append(again);
+            const second = document.createElement('div');
+            second.id = 'second-thread';
+            document.querySelector('main').append(second);
+            return new Promise((done) => again.addEventListener('load', () => {
+                second.addEventListener('rejoinder:ready', done, { once: true });
+                Rejoinder.mount(second, { load: 'now' });
+            }));
+        }""",
+        page.locator("script[src$='embed.js']").first.get_attribute("src"),
+    )
+    assert page.evaluate("window.Rejoinder") == first
+    second = page.locator("#second-thread")
+    form = second.locator("#rj-form-top")
+    form.locator("textarea[name=body]").fill("Posted once, from the second box.")
+    form.locator("input[name=name]").fill("Twice")
+    form.locator("button[type=submit]").click()
+    expect(second.locator(".rj-comment.rj-new")).to_have_count(1)
+    assert Comment.objects.filter(body="Posted once, from the second box.").count() == 1
+
+
+def test_keyboard_only_a_reader_sorts_reports_and_posts_in_the_embedded_box(host: Host) -> None:
+    page = host.open(PUBLISHER_PAGE)
+    host.box()
+    box = page.locator(BOX)
+
+    # Another sort opens in place: the host page stays where it is.
+    box.locator("a[data-rj-sort=oldest]").focus()
+    page.keyboard.press("Enter")
+    expect(box.locator(".rj-comment").first).to_contain_text("Finally. The last bus")
+    assert page.url.endswith(PUBLISHER_PAGE)
+
+    jonas = box.locator(".rj-comment", has_text="Six votes to three").first
+    jonas.locator("[data-rj-report]").focus()
+    page.keyboard.press("Enter")
+    report = jonas.locator(".rj-report-form")
+    report.locator("input[name=reason]").first.focus()
+    page.keyboard.press("Space")
+    report.locator("button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(jonas.locator(".rj-report-done")).to_be_visible()
+
+    area = box.locator("#rj-form-top textarea[name=body]")
+    area.focus()
+    page.keyboard.type("Typed without a mouse.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Keys")
+    box.locator("#rj-form-top button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    expect(box.locator(".rj-comment.rj-new")).to_contain_text("Typed without a mouse.")
+    expect(box.locator(".rj-comment.rj-new .rj-comment-inner")).to_be_focused()

@@ -194,6 +194,20 @@ def test_every_box_endpoint_answers_the_embeds_preflight(
     assert "X-Rejoinder-Reader" in response["Access-Control-Allow-Headers"]
 
 
+def test_a_preflight_from_another_origin_grants_nothing(
+    publisher: Site, page: Page, host_client: Client
+) -> None:
+    response = host_client.options(
+        f"/discussion/{page.pk}/comments",
+        HTTP_ORIGIN=ELSEWHERE,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-rejoinder-fragment",
+    )
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response
+    assert "Access-Control-Allow-Headers" not in response
+
+
 def test_votes_edits_and_deletes_from_the_embed_use_the_token_header(
     publisher: Site, host_client: Client
 ) -> None:

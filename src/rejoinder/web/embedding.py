@@ -116,15 +116,16 @@ def embeddable(
             origin = foreign_origin(request)
             if origin is None:
                 return protected(request, **kwargs)
-            if request.method == "OPTIONS":
-                # Granted to any origin: the request that follows is checked, and a refusal
-                # must reach the page so that the embed can tell its publisher why.
-                return preflight(origin)
             site_id = site_of(kwargs)
             site = Site.objects.filter(pk=site_id).first() if site_id is not None else None
+            allowed = site is not None and site_allows(site, origin)
+            if request.method == "OPTIONS":
+                # Granted to the site's origins alone: nothing else gets to send a write.
+                return preflight(origin) if allowed else HttpResponse(status=403)
             if site is None:
                 return with_cors(problem(404, _("Not found"), _("No such discussion.")), origin)
-            if not site_allows(site, origin):
+            if not allowed:
+                # A simple GET (the loader's first) can read why, and tell the publisher.
                 return not_allowed(origin)
             if request.method not in SAFE_METHODS and not wants_fragment(request):
                 return with_cors(
