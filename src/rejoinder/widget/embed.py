@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -113,6 +114,17 @@ def _first_write_link(name: str, site: Site, embedded: EmbeddedPage) -> str:
     return f"{reverse(name, kwargs={'site_id': site.pk})}?{urlencode(query)}"
 
 
+def _new_box(request: HttpRequest, site: Site, embedded: EmbeddedPage) -> SafeString:
+    """The box of a page with no discussion yet, whose forms create it."""
+    return render_new_box(
+        request,
+        site,
+        embedded,
+        post_action=_first_write_link("widget:embed_post", site, embedded),
+        rate_action=_first_write_link("widget:embed_rate", site, embedded),
+    )
+
+
 def _at_comment(request: HttpRequest, page_id: int) -> None:
     """Open the page of the thread that shows `?comment=` (a `#comment-N` on the host page)."""
     comment_id = small_int(request.GET.get("comment"))
@@ -143,13 +155,7 @@ def box(request: HttpRequest, site_id: int) -> HttpResponse:
         return problem(exc.status, exc.title, exc.message, field=exc.field)
     page = existing_page(site, embedded.uri)
     if page is None:
-        html = render_new_box(
-            request,
-            site,
-            embedded,
-            post_action=_first_write_link("widget:embed_post", site, embedded),
-            rate_action=_first_write_link("widget:embed_rate", site, embedded),
-        )
+        html = _new_box(request, site, embedded)
     else:
         _at_comment(request, page.pk)
         html = render_box(request, page)
@@ -170,13 +176,7 @@ def discussion(request: HttpRequest, site_id: int) -> HttpResponse:
     page = existing_page(site, embedded.uri)
     if page is not None:
         return HttpResponseRedirect(page.get_absolute_url())
-    html = render_new_box(
-        request,
-        site,
-        embedded,
-        post_action=_first_write_link("widget:embed_post", site, embedded),
-        rate_action=_first_write_link("widget:embed_rate", site, embedded),
-    )
+    html = _new_box(request, site, embedded)
     page = Page(site=site, uri=embedded.uri, url=embedded.url, title=embedded.title)
     return render(request, "widget/discussion_page.html", {"page": page, "box": html})
 
