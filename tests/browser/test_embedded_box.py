@@ -177,9 +177,15 @@ def test_the_first_comment_creates_the_page_and_the_list_counts_it_in_one_reques
     counted: list[str] = []
     page.on("request", lambda r: counted.append(r.url) if "/counts?" in r.url else None)
     phone_host.open("/")
-    badges = page.locator("[data-rejoinder-count]")
-    expect(badges.nth(0)).to_have_text("2 comments")
-    expect(badges.nth(1)).to_have_text("1 comment")
+    expect(page.locator("[data-rejoinder-count='/news/harbour-ferry.html']")).to_have_text(
+        "2 comments"
+    )
+    expect(page.locator("[data-rejoinder-count='/news/harbour-long-read.html']")).to_have_text(
+        "0 comments"
+    )
+    expect(page.locator("[data-rejoinder-count='/news/lighthouse-keepers.html']")).to_have_text(
+        "1 comment"
+    )
     expect(page.locator("[data-rejoinder-stars]").first).to_have_text("★ 4.0 (1)")
     assert len(counted) == 1
 
@@ -396,3 +402,19 @@ def test_keyboard_only_a_reader_sorts_reports_and_posts_in_the_embedded_box(host
     page.keyboard.press("Enter")
     expect(box.locator(".rj-comment.rj-new")).to_contain_text("Typed without a mouse.")
     expect(box.locator(".rj-comment.rj-new .rj-comment-inner")).to_be_focused()
+
+
+def test_lazily_the_box_waits_until_the_reader_scrolls_near_it(
+    host: Host, live_server: LiveServer
+) -> None:
+    page = host.page
+    page.set_viewport_size({"width": 1000, "height": 700})
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.startswith(live_server.url) else None)
+    host.open("/news/harbour-long-read.html")
+    page.wait_for_load_state("networkidle")
+    assert [url.removeprefix(live_server.url) for url in asked] == ["/embed.js"]
+
+    page.locator("#rejoinder-thread").scroll_into_view_if_needed()
+    host.box()
+    assert any("/box?" in url for url in asked)
