@@ -116,6 +116,7 @@ class Prompt:
     exact: str  # the passage's text
     is_open: bool = True
     facts: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)  # other keys the source uses for it
 
 
 @dataclass(slots=True)
@@ -124,6 +125,7 @@ class Answer:
 
     comment_key: str
     prompt_key: str
+    fallback_key: str | None = None  # the prompt to use when `prompt_key` is not known
 
 
 @dataclass(slots=True)
@@ -146,6 +148,15 @@ class Block:
     author: Author
     until: datetime | None
     reason: str = ""
+
+
+@dataclass(slots=True)
+class Fact:
+    """Something of the source Rejoinder has no table for, kept so an export can give it back."""
+
+    kind: str
+    key: str
+    facts: dict[str, Any]
 
 
 @dataclass(slots=True)
@@ -176,6 +187,7 @@ Record = (
     | Answer
     | Linkback
     | Block
+    | Fact
     | Skipped
     | Note
 )

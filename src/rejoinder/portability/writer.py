@@ -178,6 +178,9 @@ class Writer:
         elif isinstance(record, r.Block):
             self.report.read["blocks"] += 1
             self._block(record)
+        elif isinstance(record, r.Fact):
+            self.report.read[record.kind + "s"] += 1
+            self._fact(record)
         elif isinstance(record, r.Skipped):
             self.report.read[record.kind + "s"] += 1
             self.report.skip(record.kind, record.key, record.reason, record.line)
@@ -417,7 +420,8 @@ class Writer:
         known = self._linked("vote", [v.key for v in batch])
         comment_ids = self._comment_ids([v.comment_key for v in batch])
         fresh = [v for v in batch if v.key not in known]
-        self.report.already_there["votes"] += len(batch) - len(fresh)
+        if len(batch) > len(fresh):
+            self.report.already_there["votes"] += len(batch) - len(fresh)
         self._resolve_authors([v.voter for v in fresh])
         owners = dict(self._comment_authors(list(comment_ids.values())))
         existing = set(
@@ -458,13 +462,16 @@ class Writer:
             rows.append(row)
             links.append(self._link("vote", vote.key, None, vote.facts))
             self.voted.add(comment_id)
+        if not links:
+            return
         comments_import.insert_votes(rows)
         vote_links = iter(rows)
         for link in links:
             if not link.facts.get("withdrawn"):
                 link.object_id = next(vote_links).pk
         SourceLink.objects.bulk_create(links, batch_size=500)
-        self.report.imported["votes"] += len(rows)
+        if rows:
+            self.report.imported["votes"] += len(rows)
 
     def _comment_authors(self, ids: list[int]) -> Iterator[tuple[int, int]]:
         from rejoinder.comments.models import Comment
@@ -480,7 +487,8 @@ class Writer:
             return
         known = self._linked("rating", [x.key for x in batch])
         fresh = [x for x in batch if x.key not in known]
-        self.report.already_there["ratings"] += len(batch) - len(fresh)
+        if len(batch) > len(fresh):
+            self.report.already_there["ratings"] += len(batch) - len(fresh)
         self._resolve_authors([x.rater for x in fresh])
         pages = {self.threads[x.thread_key] for x in fresh if x.thread_key in self.threads}
         existing = set(Rating.objects.filter(page_id__in=pages).values_list("page_id", "rater_id"))
@@ -506,7 +514,10 @@ class Writer:
             rows.append(row)
             links.append(self._link("rating", rating.key, None, rating.facts))
             self.rated.add(page_id)
+            self.totals.pop(page_id, None)  # per-reader rows are the truth
             self.touched.add(page_id)
+        if not rows:
+            return
         ratings_import.insert_ratings(rows)
         for link, row in zip(links, rows, strict=True):
             link.object_id = row.pk
@@ -515,7 +526,7 @@ class Writer:
 
     def _rating_totals(self, totals: r.RatingTotals) -> None:
         page_id = self.threads.get(totals.thread_key)
-        if page_id is None or totals.count <= 0:
+        if page_id is None or totals.count <= 0 or page_id in self.rated:
             return
         total = round(totals.average * totals.count)
         self.totals[page_id] = (total, totals.count)
@@ -595,9 +606,22 @@ class Writer:
             "subscriptions" if sub.confirmed else "subscriptions (unconfirmed)"
         ] += 1
 
+    def _fact(self, fact: r.Fact) -> None:
+        if self._linked(fact.kind, [fact.key]):
+            self.report.already_there[fact.kind + "s"] += 1
+            return
+        self._link(fact.kind, fact.key, None, fact.facts).save()
+        self.report.imported[f"{fact.kind}s (kept as facts)"] += 1
+
     def _prompt(self, prompt: r.Prompt) -> None:
-        known = self._linked("prompt", [prompt.key])
+        known = {
+            k: v for k, v in self._linked("prompt", [prompt.key, *prompt.aliases]).items() if v
+        }
         if known:
+            object_id = next(iter(known.values()))
+            for alias in [prompt.key, *prompt.aliases]:
+                if alias not in known:
+                    self._link("prompt", alias, object_id, {"alias": True}).save()
             self.report.already_there["prompts"] += 1
             return
         page_id = self.threads.get(prompt.thread_key)
@@ -614,6 +638,8 @@ class Writer:
             page_id=page_id, question=question, is_open=prompt.is_open, exact=prompt.exact
         )
         self._link("prompt", prompt.key, row.pk, prompt.facts).save()
+        for alias in prompt.aliases:
+            self._link("prompt", alias, row.pk, {"alias": True}).save()
         self.report.imported["prompts"] += 1
         self.touched.add(page_id)
 
@@ -741,7 +767,9 @@ class Writer:
         anchors = []
         for answer in self.answers:
             comment = rows.get(comment_ids.get(answer.comment_key, 0))
-            prompt = prompt_rows.get(prompts.get(answer.prompt_key, 0))
+            prompt = prompt_rows.get(
+                prompts.get(answer.prompt_key) or prompts.get(answer.fallback_key or "", 0) or 0
+            )
             if comment is None or prompt is None or comment.pk in have:
                 continue
             if comment.depth != 0 or prompt.page_id != comment.page_id:
