@@ -112,7 +112,9 @@ class ImportedComment:
     upvotes: int = 0
     downvotes: int = 0
     suspected_spam: bool = False
-    pk: int | None = None  # kept from a Rejoinder export into an empty database
+    shadowed: bool = False
+    moderation_reasons: list[dict[str, str]] | None = None
+    spam_score: float | None = None
 
 
 def insert_commenters(rows: list[Commenter]) -> list[Commenter]:
@@ -127,7 +129,6 @@ def insert_comments(rows: list[ImportedComment]) -> list[int]:
     """
     objects = [
         Comment(
-            pk=row.pk,
             page_id=row.page_id,
             author_id=row.author_id,
             author_name=row.author_name,
@@ -143,6 +144,9 @@ def insert_comments(rows: list[ImportedComment]) -> list[int]:
             downvotes=row.downvotes,
             score=wilson_lower_bound(row.upvotes, row.downvotes),
             suspected_spam=row.suspected_spam,
+            shadowed=row.shadowed,
+            moderation_reasons=row.moderation_reasons or [],
+            spam_score=row.spam_score,
         )
         for row in rows
     ]

@@ -15,6 +15,15 @@ from typing import Any, Literal
 Status = Literal["published", "pending", "spam", "removed"]
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an object came from before: another system's id, and the facts kept with it."""
+
+    system: str
+    id: str
+    facts: dict[str, Any]
+
+
 @dataclass(slots=True)
 class Thread:
     """A discussion: an article of the source, which becomes a Page."""
@@ -27,6 +36,8 @@ class Thread:
     created_at: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -43,6 +54,8 @@ class Author:
     email: str = ""
     website: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)  # reader_key, created_at
 
 
 @dataclass(slots=True)
@@ -63,6 +76,8 @@ class Comment:
     facts: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
     body_html: str | None = None  # filled by the writer's rendering step
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)  # columns of Rejoinder's own export
 
 
 @dataclass(slots=True)
@@ -73,6 +88,8 @@ class Vote:
     value: int  # 1, -1, or 0 for a vote the reader withdrew
     created_at: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -83,6 +100,8 @@ class Rating:
     stars: int
     created_at: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -104,6 +123,8 @@ class Subscription:
     confirmed: bool = False
     created_at: datetime | None = None
     facts: dict[str, Any] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -117,6 +138,8 @@ class Prompt:
     is_open: bool = True
     facts: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)  # other keys the source uses for it
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -126,6 +149,7 @@ class Answer:
     comment_key: str
     prompt_key: str
     fallback_key: str | None = None  # the prompt to use when `prompt_key` is not known
+    native: dict[str, Any] = field(default_factory=dict)  # the anchor's own fields
 
 
 @dataclass(slots=True)
@@ -139,6 +163,8 @@ class Linkback:
     status: Status
     created_at: datetime
     ip: str = ""
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -148,6 +174,9 @@ class Block:
     author: Author
     until: datetime | None
     reason: str = ""
+    key: str = ""
+    sources: list[Source] = field(default_factory=list)
+    native: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -157,6 +186,7 @@ class Fact:
     kind: str
     key: str
     facts: dict[str, Any]
+    system: str = ""  # the system it came from, when not the import's own
 
 
 @dataclass(slots=True)
@@ -177,7 +207,8 @@ class Note:
 
 
 Record = (
-    Thread
+    Author
+    | Thread
     | Comment
     | Vote
     | Rating

@@ -38,6 +38,9 @@ from rejoinder.subscriptions import importing as subscriptions_import
 from rejoinder.subscriptions.models import Subscription
 
 BATCH = 1000
+_PROMPT_FIELDS = {"created_at", "prefix", "suffix", "start", "end", "block_index", "status"}
+_ANCHOR_FIELDS = {"exact", "prefix", "suffix", "found_by", "score", "changed"}
+_BAN_FIELDS = {"email", "ip_hash", "shadow", "created_at", "lifted_at"}
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga")
 
 
@@ -87,17 +90,20 @@ class Writer:
         system: str,
         report: Report,
         rewrites: list[Rewrite] | None = None,
-        keep_ids: bool = False,
     ) -> None:
         self.site = site
         self.system = system
         self.report = report
         self.rewrites = rewrites or []
-        self.keep_ids = keep_ids
+        # Rejoinder's own export says exactly what every row held: tallies and counters are
+        # taken from it, not worked out again.
+        self.native = system == "rejoinder"
+        self.page_counters: dict[int, tuple[int, int]] = {}
         self.threads: dict[str, int] = {}
         self.authors: dict[str, int] = {}
         self.author_keys: dict[int, str] = {}
         self.comments: list[r.Comment] = []
+        self.people: list[r.Author] = []
         self.votes: list[r.Vote] = []
         self.ratings: list[r.Rating] = []
         self.answers: list[r.Answer] = []
@@ -138,6 +144,23 @@ class Writer:
             facts=facts,
         )
 
+    def _sources(self, kind: str, object_id: int | None, sources: list[r.Source]) -> None:
+        if sources:
+            SourceLink.objects.bulk_create(
+                [
+                    SourceLink(
+                        site=self.site,
+                        system=source.system,
+                        kind=kind,
+                        source_id=source.id[:255],
+                        object_id=object_id,
+                        facts=source.facts,
+                    )
+                    for source in sources
+                ],
+                ignore_conflicts=True,
+            )
+
     # Records ---------------------------------------------------------------------------
 
     def handle(self, record: r.Record) -> None:
@@ -145,6 +168,12 @@ class Writer:
             self.report.read["threads"] += 1
             self._thread(record)
             return
+        if isinstance(record, r.Author):
+            self.people.append(record)
+            if len(self.people) >= BATCH:
+                self.flush_people()
+            return
+        self.flush_people()
         if not self.site_checked:
             self.check_site()
         if isinstance(record, r.Comment):
@@ -209,7 +238,9 @@ class Writer:
             self.threads[thread.key] = int(linked[thread.key] or 0)
             self.report.already_there["threads"] += 1
             return
-        uri = uri_of(url) if url else self._rewrite(thread.uri.strip())
+        uri = thread.native.get("uri") or (
+            uri_of(url) if url else self._rewrite(thread.uri.strip())
+        )
         if not uri:
             uri = f"{self.system}:{thread.key}"
         if len(uri) > MAX_URI_LENGTH:
@@ -246,6 +277,12 @@ class Writer:
         if not created:
             facts["merged"] = True
         self._link("page", thread.key, page.pk, facts).save()
+        self._sources("page", page.pk, thread.sources)
+        if "rating_sum" in thread.native:
+            self.page_counters[page.pk] = (
+                thread.native["rating_sum"],
+                thread.native["rating_count"],
+            )
         self.threads[thread.key] = page.pk
         self.touched.add(page.pk)
 
@@ -296,14 +333,16 @@ class Writer:
         for key, author in first.items():
             name, _changed = self._name(author)
             email, website, _notes = comments_import.imported_contact(author.email, author.website)
-            rows.append(
-                Commenter(
-                    reader_key=reader_key_for(self.site.pk, self.system, key),
-                    display_name=name,
-                    email=email,
-                    website=website,
-                )
+            commenter = Commenter(
+                reader_key=author.native.get("reader_key")
+                or reader_key_for(self.site.pk, self.system, key),
+                display_name=name,
+                email=email,
+                website=website,
             )
+            if author.native.get("created_at"):
+                commenter.created_at = author.native["created_at"]
+            rows.append(commenter)
         existing = dict(
             Commenter.objects.filter(reader_key__in=[c.reader_key for c in rows]).values_list(
                 "reader_key", "pk"
@@ -313,15 +352,24 @@ class Writer:
         created = comments_import.insert_commenters(new_rows)
         by_key = {c.reader_key: c.pk for c in created} | existing
         links = []
-        for key, author in first.items():
-            pk = by_key[reader_key_for(self.site.pk, self.system, key)]
+        for (key, author), row in zip(first.items(), rows, strict=True):
+            pk = by_key[row.reader_key]
             self.authors[key] = pk
             links.append(self._link("commenter", key, pk, author.facts))
+            self._sources("commenter", pk, author.sources)
             self.report.imported["commenters"] += 1
         SourceLink.objects.bulk_create(links, batch_size=500, ignore_conflicts=True)
 
-    @staticmethod
-    def _name(author: r.Author) -> tuple[str, str | None]:
+    def flush_people(self) -> None:
+        """Write commenters the file lists on their own, in the file's order."""
+        if self.people:
+            batch, self.people = self.people, []
+            self.report.read["commenters"] += len(batch)
+            self._resolve_authors(batch)
+
+    def _name(self, author: r.Author) -> tuple[str, str | None]:
+        if self.native:
+            return author.name, None  # as this site stored it
         try:
             return comments_import.imported_name(author.name)
         except InvalidInput:
@@ -365,7 +413,11 @@ class Writer:
             for change in (name_change, body_change):
                 if change:
                     self.report.change("comment", comment.key, change)
-            _email, website, notes = comments_import.imported_contact("", comment.author.website)
+            if "author_name" in comment.native:
+                name = comment.native["author_name"]
+            _email, website, notes = comments_import.imported_contact(
+                "", comment.native.get("author_website", comment.author.website)
+            )
             for note in notes:
                 self.report.change("comment", comment.key, note)
             html = comment.body_html if comment.body_html is not None and not body_change else None
@@ -384,7 +436,9 @@ class Writer:
                     upvotes=max(0, comment.upvotes),
                     downvotes=max(0, comment.downvotes),
                     suspected_spam=comment.suspected_spam,
-                    pk=int(comment.key) if self.keep_ids else None,
+                    shadowed=bool(comment.native.get("shadowed")),
+                    moderation_reasons=comment.native.get("moderation_reasons"),
+                    spam_score=comment.native.get("spam_score"),
                 )
             )
             kept.append(comment)
@@ -395,6 +449,26 @@ class Writer:
         pending = []
         for comment, pk, row in zip(kept, ids, rows, strict=True):
             links.append(self._link("comment", comment.key, pk, comment.facts))
+            for source in comment.sources:
+                links.append(
+                    SourceLink(
+                        site=self.site,
+                        system=source.system,
+                        kind="comment",
+                        source_id=source.id[:255],
+                        object_id=pk,
+                        facts=source.facts,
+                    )
+                )
+            passage = comment.native.get("passage")
+            if passage:
+                self.answers.append(
+                    r.Answer(
+                        comment_key=comment.key,
+                        prompt_key=passage.get("prompt") or "",
+                        native=passage,
+                    )
+                )
             if comment.parent_key:
                 pending.append(
                     PendingParent(comment_id=pk, parent_source_id=comment.parent_key[:255])
@@ -422,7 +496,7 @@ class Writer:
         fresh = [v for v in batch if v.key not in known]
         if len(batch) > len(fresh):
             self.report.already_there["votes"] += len(batch) - len(fresh)
-        self._resolve_authors([v.voter for v in fresh])
+        self._resolve_authors([v.voter for v in fresh if v.value != 0])
         owners = dict(self._comment_authors(list(comment_ids.values())))
         existing = set(
             Vote.objects.filter(comment_id__in=list(comment_ids.values())).values_list(
@@ -430,23 +504,18 @@ class Writer:
             )
         )
         rows, links = [], []
+        sources: dict[int, list[r.Source]] = {}
         for vote in fresh:
             comment_id = comment_ids.get(vote.comment_key)
-            voter_id = self.authors[vote.voter.key]
+            voter_id = self.authors.get(vote.voter.key)
             if comment_id is None:
                 self.report.skip(
                     "vote", vote.key, f"its comment {vote.comment_key!r} was not imported"
                 )
                 continue
-            if vote.value == 0:
-                links.append(
-                    self._link(
-                        "vote",
-                        vote.key,
-                        None,
-                        {**vote.facts, "withdrawn": True, "comment": vote.comment_key},
-                    )
-                )
+            if vote.value == 0 or voter_id is None:
+                facts = {**vote.facts, "withdrawn": True, "comment": vote.comment_key}
+                links.append(self._link("vote", vote.key, None, facts | {"voter": vote.voter.key}))
                 self.report.imported["withdrawn votes (kept, not counted)"] += 1
                 continue
             if owners.get(comment_id) == voter_id:
@@ -459,16 +528,20 @@ class Writer:
             row = Vote(comment_id=comment_id, voter_id=voter_id, value=1 if vote.value > 0 else -1)
             if vote.created_at is not None:
                 row.created_at = vote.created_at
+            row.address = vote.native.get("address", "")
+            row.address_place = vote.native.get("address_place")
             rows.append(row)
             links.append(self._link("vote", vote.key, None, vote.facts))
+            sources[len(links) - 1] = vote.sources
             self.voted.add(comment_id)
         if not links:
             return
         comments_import.insert_votes(rows)
         vote_links = iter(rows)
-        for link in links:
+        for index, link in enumerate(links):
             if not link.facts.get("withdrawn"):
                 link.object_id = next(vote_links).pk
+                self._sources("vote", link.object_id, sources.get(index, []))
         SourceLink.objects.bulk_create(links, batch_size=500)
         if rows:
             self.report.imported["votes"] += len(rows)
@@ -492,7 +565,7 @@ class Writer:
         self._resolve_authors([x.rater for x in fresh])
         pages = {self.threads[x.thread_key] for x in fresh if x.thread_key in self.threads}
         existing = set(Rating.objects.filter(page_id__in=pages).values_list("page_id", "rater_id"))
-        rows, links = [], []
+        rows, links, kept = [], [], []
         for rating in fresh:
             page_id = self.threads.get(rating.thread_key)
             rater_id = self.authors[rating.rater.key]
@@ -511,7 +584,11 @@ class Writer:
             row = Rating(page_id=page_id, rater_id=rater_id, stars=rating.stars)
             if rating.created_at is not None:
                 row.created_at = row.updated_at = rating.created_at
+            row.updated_at = rating.native.get("updated_at", row.updated_at)
+            row.address = rating.native.get("address", "")
+            row.address_place = rating.native.get("address_place")
             rows.append(row)
+            kept.append(rating)
             links.append(self._link("rating", rating.key, None, rating.facts))
             self.rated.add(page_id)
             self.totals.pop(page_id, None)  # per-reader rows are the truth
@@ -519,8 +596,9 @@ class Writer:
         if not rows:
             return
         ratings_import.insert_ratings(rows)
-        for link, row in zip(links, rows, strict=True):
+        for link, row, rating in zip(links, rows, kept, strict=True):
             link.object_id = row.pk
+            self._sources("rating", row.pk, rating.sources)
         SourceLink.objects.bulk_create(links, batch_size=500)
         self.report.imported["ratings"] += len(rows)
 
@@ -596,21 +674,30 @@ class Writer:
             page_id=page_id,
             email=email,
             kind=sub.kind,
-            reader_key=reader,
+            reader_key=sub.native.get("reader_key", reader),
             created_at=when,
-            confirmed_at=when if sub.confirmed else None,
+            confirmed_at=sub.native.get("confirmed_at", when if sub.confirmed else None),
+            unsubscribed_at=sub.native.get("unsubscribed_at"),
         )
+        if sub.native.get("token_salt"):
+            row.token_salt = sub.native["token_salt"]
         subscriptions_import.insert_subscriptions([row])
         self._link("subscription", sub.key, row.pk, sub.facts).save()
+        self._sources("subscription", row.pk, sub.sources)
         self.report.imported[
             "subscriptions" if sub.confirmed else "subscriptions (unconfirmed)"
         ] += 1
 
     def _fact(self, fact: r.Fact) -> None:
-        if self._linked(fact.kind, [fact.key]):
+        system = fact.system or self.system
+        if SourceLink.objects.filter(
+            site=self.site, system=system, kind=fact.kind, source_id=fact.key
+        ).exists():
             self.report.already_there[fact.kind + "s"] += 1
             return
-        self._link(fact.kind, fact.key, None, fact.facts).save()
+        link = self._link(fact.kind, fact.key, None, fact.facts)
+        link.system = system
+        link.save()
         self.report.imported[f"{fact.kind}s (kept as facts)"] += 1
 
     def _prompt(self, prompt: r.Prompt) -> None:
@@ -635,9 +722,14 @@ class Writer:
             self.report.change("prompt", prompt.key, "question cut to 300 characters")
             question = question[:300]
         row = PromptRow.objects.create(
-            page_id=page_id, question=question, is_open=prompt.is_open, exact=prompt.exact
+            page_id=page_id,
+            question=question,
+            is_open=prompt.is_open,
+            exact=prompt.exact,
+            **{k: v for k, v in prompt.native.items() if k in _PROMPT_FIELDS},
         )
         self._link("prompt", prompt.key, row.pk, prompt.facts).save()
+        self._sources("prompt", row.pk, prompt.sources)
         for alias in prompt.aliases:
             self._link("prompt", alias, row.pk, {"alias": True}).save()
         self.report.imported["prompts"] += 1
@@ -658,29 +750,36 @@ class Writer:
             url=linkback.url[:1000],
             excerpt=linkback.excerpt,
             status=linkback.status,
-            ip_hash=hash_ip(linkback.ip),
+            ip_hash=linkback.native.get("ip_hash") or hash_ip(linkback.ip),
             created_at=linkback.created_at,
         )
         self._link("linkback", linkback.key, row.pk, {}).save()
+        self._sources("linkback", row.pk, linkback.sources)
         self.report.imported[f"{linkback.kind}s (kept apart, not comments)"] += 1
 
     def _block(self, block: r.Block) -> None:
         self._resolve_authors([block.author])
         commenter_id = self.authors[block.author.key]
-        key = f"block:{block.author.key}"
+        key = block.key or f"block:{block.author.key}"
         if self._linked("ban", [key]):
             self.report.already_there["blocks"] += 1
             return
         ban = Ban.objects.create(
-            site=self.site, commenter_id=commenter_id, until=block.until, reason=block.reason[:500]
+            site=self.site,
+            commenter_id=commenter_id,
+            until=block.until,
+            reason=block.reason[:500],
+            **{k: v for k, v in block.native.items() if k in _BAN_FIELDS},
         )
         self._link("ban", key, ban.pk, {}).save()
+        self._sources("ban", ban.pk, block.sources)
         self.report.imported["bans"] += 1
 
     # The end ---------------------------------------------------------------------------
 
     def finish(self) -> None:
         """Write what is buffered, hang replies, link answers, and set every counter."""
+        self.flush_people()
         self.flush_comments()
         self.flush_votes()
         self.flush_ratings()
@@ -688,11 +787,14 @@ class Writer:
             self.check_site()
         self._place_replies()
         self._answers()
-        if self.voted:
+        if self.voted and not self.native:
             comments_import.recount_votes(sorted(self.voted))
         pages = sorted(self.touched)
         comments_import.recount_comments(pages)
-        ratings_import.recount_ratings(sorted(self.rated | set(self.totals)), self.totals)
+        if self.native:
+            ratings_import.set_rating_totals(self.page_counters)
+        else:
+            ratings_import.recount_ratings(sorted(self.rated | set(self.totals)), self.totals)
 
     def _place_replies(self) -> None:
         if self.first_id is None or self.last_id is None:
@@ -770,9 +872,9 @@ class Writer:
             prompt = prompt_rows.get(
                 prompts.get(answer.prompt_key) or prompts.get(answer.fallback_key or "", 0) or 0
             )
-            if comment is None or prompt is None or comment.pk in have:
+            if comment is None or comment.pk in have or (prompt is None and answer.prompt_key):
                 continue
-            if comment.depth != 0 or prompt.page_id != comment.page_id:
+            if comment.depth != 0 or (prompt is not None and prompt.page_id != comment.page_id):
                 continue  # a reply answers its parent, not the passage
             have.add(comment.pk)
             anchors.append(

@@ -39,3 +39,13 @@ def recount_ratings(page_ids: Iterable[int], totals: Mapping[int, tuple[int, int
                 " version = version + 1 WHERE id = %s",
                 updates,
             )
+
+
+def set_rating_totals(totals: Mapping[int, tuple[int, int]]) -> None:
+    """Set pages' rating totals to (sum, count) as an export of Rejoinder's own recorded them."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Page._meta.db_table} SET rating_sum = %s, rating_count = %s,"  # noqa: S608
+            " version = version + 1 WHERE id = %s",
+            [[total, n, pk] for pk, (total, n) in totals.items()],
+        )
