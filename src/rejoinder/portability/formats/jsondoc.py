@@ -17,7 +17,7 @@ def load(opened: Opened) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated"):
             raise BadFile(
                 "the JSON ends early: the file is truncated", line=exc.lineno, offset=exc.colno
             ) from None
