@@ -84,10 +84,7 @@ def test_a_bad_file_changes_nothing_and_says_why_in_one_line(
     else:
         path.write_bytes(content)
     with pytest.raises(BadFile, match=message) as caught:
-        if second is None:
-            run(format_name, path)
-        else:
-            _run_two(run, path, second)
+        _run_two(run, path, second) if second else run(format_name, path)
     assert "\n" not in str(caught.value)
     assert database_rows() == before
 
@@ -122,7 +119,8 @@ def test_a_file_of_another_site_is_refused(run: Callable[..., Report], gazette: 
 def test_a_dry_run_reports_and_writes_nothing(run: Callable[..., Report], gazette: Site) -> None:
     before = database_rows()
     report = run("disqus", "disqus.xml", dry_run=True)
-    assert report.imported["comments"] == 7 and report.dry_run
+    assert report.imported["comments"] == 7
+    assert report.dry_run
     assert database_rows() == before
 
 

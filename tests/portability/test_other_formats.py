@@ -42,9 +42,12 @@ def test_isso(run: Callable[..., Report], isso_db: Path) -> None:
     assert first.body == "Is the wall *finished*?\n\n> quoting the article"
     assert (first.upvotes, first.downvotes) == (3, 1)
     assert first.ip_hash == hash_ip("203.0.113.0")
-    assert tomb.status == CommentStatus.REMOVED and tomb.body == ""
-    assert tomb.author.email == "" and tomb.author_name == "Anonymous"
-    assert reply.parent_id == tomb.pk and reply.author_name == "Anonymous"
+    assert tomb.status == CommentStatus.REMOVED
+    assert tomb.body == ""
+    assert tomb.author.email == ""
+    assert tomb.author_name == "Anonymous"
+    assert reply.parent_id == tomb.pk
+    assert reply.author_name == "Anonymous"
     assert reply.edited_at == datetime(2024, 2, 19, 16, 0, tzinfo=UTC)
     assert pending.status == CommentStatus.PENDING
     assert pending.body == "Imported from **Disqus** & kept"  # HTML stored by Isso's importer
@@ -85,16 +88,20 @@ def test_remark42(run: Callable[..., Report], tmp_path: Path, compressed: bool) 
     assert first.body == "Hello & welcome, it's **new**"  # orig, not the SmartyPants HTML
     assert (first.upvotes, first.downvotes) == (4, 1)  # from score 3 and controversy
     assert soft.status == hard.status == CommentStatus.REMOVED
-    assert soft.author_name == "Tom" and hard.author_name == "Anonymous"
-    assert last.parent_id == hard.pk and last.body == "Raw **bold** in HTML only \u2028 separator"
+    assert soft.author_name == "Tom"
+    assert hard.author_name == "Anonymous"
+    assert last.parent_id == hard.pk
+    assert last.body == "Raw **bold** in HTML only \u2028 separator"
     assert (last.upvotes, last.downvotes) == (0, 2)
     assert not Page.objects.get(uri="/2023/old-pier/").is_open  # read_only
     assert SourceLink.objects.get(kind="comment", source_id=first_key()).facts["pinned"] is True
     bans = {b.commenter.reader_key: b.until for b in Ban.objects.select_related("commenter")}
-    assert len(bans) == 2 and None in bans.values()  # "forever" is a hundred years on
+    assert len(bans) == 2
+    assert None in bans.values()
     assert datetime(2025, 6, 1, 10, 0, tzinfo=UTC) in bans.values()
     subscription = Subscription.objects.get()
-    assert subscription.email == "lea@example.org" and subscription.confirmed_at is not None
+    assert subscription.email == "lea@example.org"
+    assert subscription.confirmed_at is not None
 
 
 def first_key() -> str:
@@ -105,12 +112,17 @@ def test_commento(run: Callable[..., Report]) -> None:
     run("commento", "commento.json")
     first, tomb, guest, flagged = (_c("commento", k) for k in ("aa11", "bb22", "cc33", "dd44"))
     assert Page.objects.get().uri == "/2021/market/"
-    assert first.author_name == "Pia" and first.author_website == ""  # "undefined"
+    assert first.author_name == "Pia"
+    assert first.author_website == ""
     assert first.created_at == datetime(2021, 11, 6, 22, 27, 46, 633536, tzinfo=UTC)
-    assert tomb.status == CommentStatus.REMOVED and tomb.body == ""
-    assert guest.parent_id == tomb.pk and guest.status == CommentStatus.PENDING
-    assert guest.author_name == "Anonymous" and guest.downvotes == 1
-    assert flagged.status == CommentStatus.PENDING and flagged.suspected_spam
+    assert tomb.status == CommentStatus.REMOVED
+    assert tomb.body == ""
+    assert guest.parent_id == tomb.pk
+    assert guest.status == CommentStatus.PENDING
+    assert guest.author_name == "Anonymous"
+    assert guest.downvotes == 1
+    assert flagged.status == CommentStatus.PENDING
+    assert flagged.suspected_spam
     assert flagged.body == "Buy cheap **now**"
     assert SourceLink.objects.filter(kind="commenter").count() == 3  # Pia listed twice
 
@@ -118,9 +130,12 @@ def test_commento(run: Callable[..., Report]) -> None:
 def test_waline(run: Callable[..., Report]) -> None:
     run("waline", "waline.json")
     first, member, deep, legacy, spam = (_c("waline", k) for k in "12345")
-    assert first.upvotes == 4 and first.ip_hash == hash_ip("192.0.2.44")
-    assert member.parent_id == first.pk and deep.parent_id == member.pk  # pid, not rid
-    assert member.author_name == "Member Nine" and member.status == CommentStatus.PENDING
+    assert first.upvotes == 4
+    assert first.ip_hash == hash_ip("192.0.2.44")
+    assert member.parent_id == first.pk
+    assert deep.parent_id == member.pk
+    assert member.author_name == "Member Nine"
+    assert member.status == CommentStatus.PENDING
     assert member.created_at == datetime(2024, 6, 1, 11, 0, tzinfo=UTC)  # LeanCloud date
     assert deep.created_at == datetime(2024, 6, 1, 12, 0, tzinfo=UTC)  # SQLite text
     assert legacy.status == CommentStatus.PUBLISHED  # no status: Valine data

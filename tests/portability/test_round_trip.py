@@ -86,9 +86,11 @@ def test_the_export_holds_sources_statuses_and_what_was_written_here(
     _fill(run, gazette)
     text = _export(gazette)
     assert '"id":"5000000001","system":"disqus"' in text
-    assert '"status":"spam"' in text and '"status":"removed"' in text
+    assert '"status":"spam"' in text
+    assert '"status":"removed"' in text
     assert '"body":"Posted *here*"' in text
-    assert '"type":"fact"' in text and '"kind":"follow"' in text
+    assert '"type":"fact"' in text
+    assert '"kind":"follow"' in text
     assert "203.0.113.7" not in text  # addresses are exported as their hashes only
 
 
@@ -102,9 +104,11 @@ def test_a_reimported_export_adds_nothing_and_so_does_the_original_export(
     run_import(site=gazette, format_name="jsonl", path=path)
     count = Comment.objects.count()
     again = run_import(site=gazette, format_name="jsonl", path=path)
-    assert Comment.objects.count() == count and again.imported.get("comments", 0) == 0
+    assert Comment.objects.count() == count
+    assert again.imported.get("comments", 0) == 0
     disqus_again = run("disqus", SAMPLES / "disqus.xml")
-    assert Comment.objects.count() == count and disqus_again.imported.get("comments", 0) == 0
+    assert Comment.objects.count() == count
+    assert disqus_again.imported.get("comments", 0) == 0
 
 
 def test_the_export_imports_into_the_site_it_came_from_as_already_there(

@@ -71,7 +71,8 @@ def test_votes_from_the_table_are_the_truth_withdrawn_ones_kept_as_facts(importe
     assert (first.upvotes, first.downvotes) == (2, 1)
     assert Vote.objects.filter(comment=first).count() == 3
     withdrawn = SourceLink.objects.get(kind="vote", source_id="vote:4")
-    assert withdrawn.object_id is None and withdrawn.facts["withdrawn"] is True
+    assert withdrawn.object_id is None
+    assert withdrawn.facts["withdrawn"] is True
     # wpDiscuz's vote dates are local time counted as if UTC: 03:40 CET is 02:40 UTC
     member = Vote.objects.get(comment=first, voter=_c("12").author)
     assert member.created_at == datetime(2024, 10, 27, 2, 40, tzinfo=UTC)
@@ -83,7 +84,7 @@ def test_meta_votes_when_there_is_no_table(run: Callable[..., Report]) -> None:
     assert (first.upvotes, first.downvotes) == (2, 1)
     assert not Vote.objects.exists()
     page = Page.objects.get(uri="/2024/clocks-go-back/")
-    assert (page.rating_sum, page.rating_count) == (9, 2)  # wpdiscuz_post_rating 4.5 × 2
+    assert (page.rating_sum, page.rating_count) == (9, 2)  # wpdiscuz_post_rating 4.5 times 2
 
 
 def test_per_reader_ratings_replace_the_meta_average(imported: Report) -> None:
@@ -112,7 +113,8 @@ def test_inline_feedback_becomes_a_prompt_answered_by_its_comments(imported: Rep
 
 def test_wpdiscuz_facts_are_kept(imported: Report) -> None:
     sticky = SourceLink.objects.get(kind="comment", source_id="12")
-    assert sticky.facts["pinned"] is True and sticky.facts["closed"] is True
+    assert sticky.facts["pinned"] is True
+    assert sticky.facts["closed"] is True
     assert sticky.facts["meta"] == {"wpdiscuz_last_edited_by": "7"}
     first = SourceLink.objects.get(kind="comment", source_id="11")
     assert first.facts["rating_fields"] == {"custom_field_660f1c2b7a4d1": "5"}

@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -242,8 +243,8 @@ def place_replies(
         return depth[pk - first_id] if inside(pk) else earlier(pk)[0]
 
     placed = clamped = 0
-    batch: list[list[object]] = []
-    clamped_rows: list[list[object]] = []
+    batch: list[list[Any]] = []
+    clamped_rows: list[list[Any]] = []
     with connection.cursor() as cursor:
         for index in range(size):
             up = parent[index]
@@ -275,7 +276,7 @@ def place_replies(
     return Placement(placed=placed, clamped=clamped, loops=loops)
 
 
-def _name_answered(rows: list[list[object]]) -> None:
+def _name_answered(rows: list[list[Any]]) -> None:
     names = dict(
         Comment.objects.filter(pk__in={row[3] for row in rows}).values_list("pk", "author_name")
     )

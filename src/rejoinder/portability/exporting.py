@@ -69,11 +69,13 @@ class _Ids:
         if pk is None:
             return None
         if kind not in self.cache:
-            self.cache[kind] = dict(
-                SourceLink.objects.filter(site=self.site, system=OWN, kind=kind).values_list(
-                    "object_id", "source_id"
-                )
-            )
+            self.cache[kind] = {
+                int(pk): key
+                for pk, key in SourceLink.objects.filter(
+                    site=self.site, system=OWN, kind=kind, object_id__isnull=False
+                ).values_list("object_id", "source_id")
+                if pk is not None
+            }
         return self.cache[kind].get(pk) or f"{self.token}:{pk}"
 
 

@@ -5,28 +5,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 
 from rejoinder.pages.models import Site
 from rejoinder.portability import records as r
+from rejoinder.portability.context import ReadContext
 from rejoinder.portability.report import Report
 from rejoinder.portability.sources import SQLITE_MAGIC, BadFile, Opened, open_import_file
 from rejoinder.portability.writer import Rewrite, Writer
 
 Progress = Callable[[float], None]
-
-
-@dataclass
-class ReadContext:
-    """What a reader may need besides its file: the second file, and what the first taught."""
-
-    second: Opened | None = None
-    timezone: str = ""
-    shared: dict[str, Any] = field(default_factory=dict)
 
 
 Reader = Callable[[Opened, ReadContext], Iterator[r.Record]]

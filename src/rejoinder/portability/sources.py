@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -125,8 +125,9 @@ def open_import_file(path: Path) -> Iterator[Opened]:
         magic = handle.read(4)
         handle.seek(0)
         raw = _Counted(handle)
+        stream: Any
         if magic.startswith(GZIP_MAGIC):
-            inner: IO[bytes] = gzip.GzipFile(fileobj=io.BufferedReader(raw))  # type: ignore[arg-type]
+            inner: Any = gzip.GzipFile(fileobj=io.BufferedReader(raw))
             stream = io.BufferedReader(_Inflated(inner, lambda: raw.count, "gzip"), 1 << 16)
             kind = "gzip"
         elif magic == ZIP_MAGIC:

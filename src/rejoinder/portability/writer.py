@@ -877,13 +877,10 @@ class Writer:
             if comment.depth != 0 or (prompt is not None and prompt.page_id != comment.page_id):
                 continue  # a reply answers its parent, not the passage
             have.add(comment.pk)
+            fields = {k: v for k, v in answer.native.items() if k in _ANCHOR_FIELDS}
+            fields.setdefault("exact", prompt.exact if prompt is not None else "")
             anchors.append(
-                Anchor(
-                    comment_id=comment.pk,
-                    page_id=comment.page_id,
-                    prompt=prompt,
-                    exact=prompt.exact,
-                )
+                Anchor(comment_id=comment.pk, page_id=comment.page_id, prompt=prompt, **fields)
             )
         Anchor.objects.bulk_create(anchors, batch_size=500)
         self.report.imported["answers to prompts"] += len(anchors)

@@ -19,7 +19,7 @@ from rejoinder.portability.formats.jsondoc import load
 from rejoinder.portability.sources import BadFile, Opened
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 _STATES: dict[str, r.Status] = {
     "approved": "published",

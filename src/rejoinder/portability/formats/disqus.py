@@ -76,7 +76,7 @@ def _thread(element: Element) -> r.Thread:
         }.items()
         if v
     }
-    identifier = facts.get("identifier", "")
+    identifier = str(facts.get("identifier", ""))
     return r.Thread(
         key=key,
         url=_text(element, "link").strip(),

@@ -20,7 +20,7 @@ from rejoinder.portability.formats.common import epoch, guest_key
 from rejoinder.portability.sources import BadFile, Opened
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 _STATUS: dict[int, r.Status] = {1: "published", 2: "pending", 4: "removed"}
 NEEDED = {"tid", "id", "parent", "created", "mode", "text"}

@@ -28,7 +28,7 @@ from rejoinder.ratings.models import Rating
 from rejoinder.subscriptions.models import Subscription
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 _MODELS: dict[str, Any] = {
     "page": Page,

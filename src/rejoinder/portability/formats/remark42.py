@@ -21,7 +21,7 @@ from rejoinder.portability.formats.common import parse_time
 from rejoinder.portability.sources import BadFile, Opened
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 FOREVER_YEARS = 50
 

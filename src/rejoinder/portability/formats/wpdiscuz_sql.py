@@ -33,7 +33,7 @@ from rejoinder.portability.formats.common import keyed
 from rejoinder.portability.sources import BadFile, Opened
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 TABLES = (
     "wc_users_voted",

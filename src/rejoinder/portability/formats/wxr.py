@@ -30,7 +30,7 @@ from rejoinder.portability.sources import BadFile, Opened
 from rejoinder.portability.xmlstream import depth_of, iter_xml, line_of
 
 if TYPE_CHECKING:
-    from rejoinder.portability.importing import ReadContext
+    from rejoinder.portability.context import ReadContext
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _WP_NS = re.compile(r"^\{http://wordpress\.org/export/(1\.\d+)/\}(.+)$")
@@ -151,7 +151,8 @@ class _Clock:
 def read(opened: Opened, context: ReadContext) -> Iterator[r.Record]:
     clock = _Clock(context.timezone)
     context.shared["clock"] = clock
-    context.shared["comment_times"] = comment_times = {}
+    comment_times: dict[str, int] = {}
+    context.shared["comment_times"] = comment_times
     root: Element | None = None
     channel: Element | None = None
     version = ""
