@@ -13,6 +13,7 @@ from django.db import transaction
 from rejoinder.pages.models import Site
 from rejoinder.portability import records as r
 from rejoinder.portability.context import ReadContext
+from rejoinder.portability.pipeline import PARALLEL_FROM_BYTES, records_from_child
 from rejoinder.portability.report import Report
 from rejoinder.portability.sources import SQLITE_MAGIC, BadFile, Opened, open_import_file
 from rejoinder.portability.writer import Rewrite, Writer
@@ -147,12 +148,14 @@ def run_import(
     dry_run: bool = False,
     timezone: str = "",
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> Report:
     """Import a file (and its companion) into a site, in one transaction, and report.
 
     Raises BadFile (one line, with the line or offset where there is one) for a file that
     cannot be imported; the transaction is then rolled back and the database is exactly as
-    before. With `dry_run` everything is done and reported, then rolled back.
+    before. With `dry_run` everything is done and reported, then rolled back. A big file is
+    read in a second process (`pipeline`) unless `parallel` says otherwise.
     """
     fmt = FORMATS.get(format_name)
     if fmt is None:
@@ -177,12 +180,26 @@ def run_import(
                     from rejoinder.portability.formats import jsonl
 
                     writer = jsonl.prepare_writer(writer, opened)
-                for count, record in enumerate(fmt.reader()(opened, context), start=1):
+                reader = fmt.reader()
+                companion = context.second
+
+                def read_so_far() -> int:
+                    return opened.position() + (companion.position() if companion else 0)
+
+                def produce() -> Iterator[r.Record]:
+                    return reader(opened, context)
+
+                if parallel is None:
+                    parallel = total >= PARALLEL_FROM_BYTES and fmt.name != "isso"
+                stream = (
+                    records_from_child(produce, read_so_far)
+                    if parallel
+                    else ((record, 0) for record in produce())
+                )
+                for count, (record, where) in enumerate(stream, start=1):
                     writer.handle(record)
                     if progress is not None and count % 2000 == 0:
-                        done = opened.position() + (
-                            context.second.position() if context.second else 0
-                        )
+                        done = where or read_so_far()
                         progress(min(1.0, done / max(1, total)))
                 writer.finish()
                 if progress is not None:
