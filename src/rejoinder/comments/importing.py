@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import (
@@ -123,12 +123,45 @@ def insert_commenters(rows: list[Commenter]) -> list[Commenter]:
     return Commenter.objects.bulk_create(rows, batch_size=500)
 
 
+def insert_rows(model: type[Model], objects: list[Model], *, returning: bool = True) -> list[int]:
+    """Insert unsaved rows in multi-row statements and return their ids, in order.
+
+    What `bulk_create` does, without compiling each value through the ORM (most of an
+    import's time): each column's value is prepared by its field once, in one pass.
+    """
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    per_statement = max(1, min(500, 30000 // len(fields)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), per_statement):
+            chunk = objects[start : start + per_statement]
+            values = []
+            for obj in chunk:
+                for field in fields:
+                    value = field.pre_save(obj, add=True)
+                    values.append(field.get_db_prep_save(value, connection))
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = (
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns})"  # noqa: S608
+                f" VALUES {', '.join([row] * len(chunk))}"
+            )
+            if returning:
+                cursor.execute(sql + " RETURNING id", values)
+                ids.extend(int(found[0]) for found in cursor.fetchall())
+            else:
+                cursor.execute(sql, values)
+    for obj, pk in zip(objects, ids, strict=False):
+        obj.pk = pk
+    return ids
+
+
 def insert_comments(rows: list[ImportedComment]) -> list[int]:
     """Insert comments as top-level ones and return their ids, in order.
 
     `place_replies` then hangs the replies where they belong.
     """
-    objects = [
+    objects: list[Model] = [
         Comment(
             page_id=row.page_id,
             author_id=row.author_id,
@@ -151,8 +184,7 @@ def insert_comments(rows: list[ImportedComment]) -> list[int]:
         )
         for row in rows
     ]
-    created = Comment.objects.bulk_create(objects, batch_size=500)
-    return [c.pk for c in created]
+    return insert_rows(Comment, objects)
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,7 +139,7 @@ class Writer:
             site=self.site,
             system=self.system,
             kind=kind,
-            source_id=key[:255],
+            source_id=key.replace("\x00", "\ufffd")[:255],  # PostgreSQL text holds no NUL
             object_id=object_id,
             facts=facts,
         )
@@ -474,8 +474,8 @@ class Writer:
                     PendingParent(comment_id=pk, parent_source_id=comment.parent_key[:255])
                 )
             self.touched.add(row.page_id)
-        SourceLink.objects.bulk_create(links, batch_size=500)
-        PendingParent.objects.bulk_create(pending, batch_size=500)
+        comments_import.insert_rows(SourceLink, list(links), returning=False)
+        comments_import.insert_rows(PendingParent, list(pending), returning=False)
         low, high = min(ids), max(ids)
         self.first_id = low if self.first_id is None else min(self.first_id, low)
         self.last_id = high if self.last_id is None else max(self.last_id, high)

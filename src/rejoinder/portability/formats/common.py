@@ -67,4 +67,4 @@ def keyed(value: str) -> str:
 
 def guest_key(name: str, email: str) -> str:
     """A guest's identity within one source: the name and address they gave."""
-    return f"guest:{name}\x00{email.strip().lower()}"
+    return f"guest:{name}\x1f{email.strip().lower()}"
