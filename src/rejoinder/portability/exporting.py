@@ -86,7 +86,7 @@ def _with_sources(
     links = (
         SourceLink.objects.filter(site=site, kind=kind, object_id__isnull=False)
         .exclude(system__in=(OWN, "rejoinder-site"))
-        .order_by("object_id", "system", "source_id")
+        .order_by("object_id")  # the index's order: no sort in memory
         .values_list("object_id", "system", "source_id", "facts")
         .iterator(chunk_size=CHUNK)
     )
@@ -98,7 +98,7 @@ def _with_sources(
         while pending is not None and pending[0] == row.pk:
             found.append({"system": pending[1], "id": pending[2], "facts": pending[3]})
             pending = next(links, None)
-        yield row, found
+        yield row, sorted(found, key=lambda source: (source["system"], source["id"]))
 
 
 def _line(out: TextIO, record: dict[str, Any]) -> None:

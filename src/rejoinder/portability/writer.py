@@ -114,7 +114,6 @@ class Writer:
         self.first_id: int | None = None
         self.last_id: int | None = None
         self.hosts: Counter[str] = Counter()
-        self.seen_comment_keys: set[str] = set()
         self.site_checked = False
 
     # Links -----------------------------------------------------------------------------
@@ -383,10 +382,11 @@ class Writer:
             return
         known = self._linked("comment", [c.key for c in batch])
         fresh: list[r.Comment] = []
+        in_batch: set[str] = set()  # earlier batches' keys are found by `_linked`
         for comment in batch:
             if comment.key in known:
                 self.report.already_there["comments"] += 1
-            elif comment.key in self.seen_comment_keys:
+            elif comment.key in in_batch:
                 self.report.skip(
                     "comment", comment.key, "the same comment id twice in the file", comment.line
                 )
@@ -398,7 +398,7 @@ class Writer:
                     comment.line,
                 )
             else:
-                self.seen_comment_keys.add(comment.key)
+                in_batch.add(comment.key)
                 fresh.append(comment)
         self._resolve_authors([c.author for c in fresh])
         rows: list[comments_import.ImportedComment] = []
