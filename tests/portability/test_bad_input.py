@@ -151,3 +151,28 @@ def test_the_command_writes_the_report_as_json(gazette: Site, tmp_path: Path) ->
     assert report["imported"]["comments"] == 7
     assert report["orphans"]["list"] == [{"id": "5000000007", "missing_parent": "4999999999"}]
     assert "imported:" in out.getvalue()
+
+
+def test_rejoinder_import_on_the_command_line_exits_non_zero(
+    gazette: Site,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connections
+
+    from rejoinder.__main__ import main
+
+    # the command closes its connections when it ends; the test's transaction needs them
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    path = tmp_path / "export.xml.gz"
+    path.write_bytes(gzip.compress(DISQUS)[:-40])
+    before = database_rows()
+    with pytest.raises(SystemExit) as caught:
+        main(["import", "disqus", str(path), "--site", "news.example.org"])
+    assert caught.value.code != 0
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "export.xml.gz" in error
+    assert "truncated" in error
+    assert database_rows() == before
