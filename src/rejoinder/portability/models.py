@@ -74,34 +74,3 @@ class Linkback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.url}"
-
-
-class ImportRun(models.Model):
-    """One import started from the admin, run by the worker; its progress and report."""
-
-    class State(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
-    format = models.CharField(max_length=20)
-    upload = models.FileField(upload_to="imports/")
-    second_upload = models.FileField(upload_to="imports/", blank=True)
-    rewrites = models.TextField(blank=True)
-    dry_run = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
-    progress = models.FloatField(default=0.0)
-    error = models.TextField(blank=True)
-    report = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.format} import #{self.pk}"
