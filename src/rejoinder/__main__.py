@@ -6,6 +6,10 @@ rejoinder demo  [--bind ...]             migrate, load the sample article, catch
 rejoinder worker [--once]                send queued mail and run the apps' background steps
 rejoinder mailcatcher [--port 1025] [--maildir DIR]   a local SMTP server that keeps mail
 rejoinder publisher --port 8001 --rejoinder URL [--site 1]   the demo's sample publisher site
+rejoinder import FORMAT FILE [FILE2] --site SITE [--dry-run] [--rewrite OLD=NEW]
+                                         import discussions from an export (docs/import-export.md)
+rejoinder export --site SITE [--format jsonl] [--output FILE]
+                                         export a site's discussions
 rejoinder manage <command> [...]         any Django management command
 """
 
@@ -306,10 +310,16 @@ def demo(
                 _stop_child(child)
 
 
+# Subcommands that are management commands under another name.
+_MANAGED = {"import": "import_discussions", "export": "export_discussions"}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "manage":
         return _manage(argv[1:])
+    if argv and argv[0] in _MANAGED:
+        return _manage([_MANAGED[argv[0]], *argv[1:]])
     parser = argparse.ArgumentParser(prog="rejoinder", description="Discussions for news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("serve", "demo"):
@@ -362,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     cmd.add_argument("--site", type=int, default=1, help="the Site whose discussions it embeds")
     cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     sub.add_parser("manage", help="run a Django management command")
+    sub.add_parser("import", help="import discussions from an export (see rejoinder import -h)")
+    sub.add_parser("export", help="export a site's discussions (see rejoinder export -h)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args.bind, args.workers, args.threads, with_worker=args.with_worker)

@@ -1,13 +1,12 @@
 """What the HTML views and the API both need from a request: who the reader is, and from where."""
 
-import hashlib
-import hmac
 import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from rejoinder.comments.identity import issue_reader_token, reader_key_from_token
+from rejoinder.limits.addresses import hash_ip
 
 READER_HEADER = "HTTP_X_REJOINDER_READER"
 
@@ -34,10 +33,7 @@ def client_address(peer: str, forwarded: str) -> str:
 
 def ip_hash(request: HttpRequest) -> str:
     """Return a keyed hash of the client IP: stable for rate limits and bans, useless if leaked."""
-    ip = client_ip(request)
-    if not ip:
-        return ""
-    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+    return hash_ip(client_ip(request))
 
 
 def reader_token(request: HttpRequest) -> str | None:

@@ -24,7 +24,7 @@ class Commenter(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -55,7 +55,7 @@ class Comment(models.Model):
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(Commenter, on_delete=models.PROTECT, related_name="comments")
-    author_name = models.CharField(max_length=60)
+    author_name = models.CharField(max_length=200)  # imports keep longer names
     author_website = models.URLField(max_length=300, blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
@@ -66,7 +66,7 @@ class Comment(models.Model):
     reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reply_to_name = models.CharField(max_length=60, blank=True)
+    reply_to_name = models.CharField(max_length=200, blank=True)
     depth = models.PositiveSmallIntegerField(default=0)
     body = models.TextField()
     body_html = models.TextField()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rejoinder.widget",
     "rejoinder.articles",
     "rejoinder.api",
+    "rejoinder.portability",
     "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]
 

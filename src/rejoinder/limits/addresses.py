@@ -20,6 +20,18 @@ from django.db.models import QuerySet
 _PURPOSE = b"rejoinder.limits.address-of-the-day:"
 
 
+def hash_ip(ip: str) -> str:
+    """Return the keyed hash stored for a client IP (a comment's `ip_hash`), "" for no IP.
+
+    An HMAC under the secret key: stable for rate limits and bans, useless if leaked. Requests
+    hash their client's address with it (`request_identity.ip_hash`), importers the addresses
+    an export holds, so an imported comment's address matches a new one from the same place.
+    """
+    if not ip:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def day_of(moment: datetime) -> date:
     """Return the UTC date of `moment`: the day whose key hashes addresses at that moment."""
     return moment.astimezone(UTC).date()

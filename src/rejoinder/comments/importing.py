@@ -1,0 +1,367 @@
+"""Writing comments that come from an export: many at a time, as they were, without events.
+
+The importer (`rejoinder.portability`) calls these inside its one transaction. Each field is
+checked as posting checks it, and each body goes through the one pipeline
+(`markdown.render_markdown`, docs/security.md rule 1); what differs from `post_comment` is
+what an export needs: the status, times and votes the source recorded, names exactly as
+written, no moderation verdict, no events (nobody is mailed about a comment from 2014), and
+the tree and counters put right once at the end instead of per comment.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Model, Q
+
+from rejoinder.comments.markdown import find_forbidden_character, render_markdown
+from rejoinder.comments.models import (
+    Comment,
+    Commenter,
+    CommentStatus,
+    Vote,
+    body_digest,
+    wilson_lower_bound,
+)
+from rejoinder.comments.posting import clean_email, clean_website
+from rejoinder.errors import InvalidInput
+from rejoinder.pages.models import Page
+
+# Longer than posting allows: what was accepted elsewhere is kept, within reason.
+IMPORTED_NAME_MAX_LENGTH = 200
+IMPORTED_BODY_MAX_LENGTH = 100_000
+ANONYMOUS = "Anonymous"
+
+
+def imported_name(name: str) -> tuple[str, str | None]:
+    """Return the name to store, exactly as written, and what had to change (or None).
+
+    Only characters no name may hold (controls, bidirectional overrides) are taken out; an
+    absent name is shown as "Anonymous", as the systems that allow one show it.
+    """
+    changed = None
+    bad = find_forbidden_character(name)
+    while bad:
+        changed = f"name: removed the control character U+{ord(bad):04X}"
+        name = name.replace(bad, "")
+        bad = find_forbidden_character(name)
+    if not name.strip():
+        return ANONYMOUS, changed
+    if len(name) > IMPORTED_NAME_MAX_LENGTH:
+        raise InvalidInput(
+            f"the name is {len(name)} characters long; {IMPORTED_NAME_MAX_LENGTH} at most",
+            field="name",
+        )
+    return name, changed
+
+
+def imported_body(body: str) -> tuple[str, str | None]:
+    """Return the Markdown body to store and what had to change (or None)."""
+    changed = None
+    body = body.replace("\r\n", "\n")
+    bad = find_forbidden_character(body)
+    while bad:
+        changed = f"body: removed the control character U+{ord(bad):04X}"
+        body = body.replace(bad, "")
+        bad = find_forbidden_character(body)
+    if len(body) > IMPORTED_BODY_MAX_LENGTH:
+        raise InvalidInput(
+            f"the body is {len(body)} characters long; {IMPORTED_BODY_MAX_LENGTH} at most",
+            field="body",
+        )
+    return body.strip(), changed
+
+
+def imported_contact(email: str, website: str) -> tuple[str, str, list[str]]:
+    """Return the email and website to keep; what is not a valid address is left out."""
+    notes = []
+    try:
+        email = clean_email(email)
+    except InvalidInput:
+        notes.append(f"email {email!r} is not a valid address; left out")
+        email = ""
+    try:
+        website = clean_website(website)
+    except InvalidInput:
+        notes.append(f"website {website!r} is not an http(s) address; left out")
+        website = ""
+    return email, website, notes
+
+
+def render_imported(body: str) -> str:
+    """Render an imported body through the one pipeline."""
+    return render_markdown(body) if body else ""
+
+
+@dataclass(slots=True)
+class ImportedComment:
+    page_id: int
+    author_id: int
+    author_name: str
+    author_website: str
+    body: str
+    body_html: str
+    status: str
+    created_at: datetime
+    edited_at: datetime | None = None
+    ip_hash: str = ""
+    upvotes: int = 0
+    downvotes: int = 0
+    suspected_spam: bool = False
+    shadowed: bool = False
+    moderation_reasons: list[dict[str, str]] | None = None
+    spam_score: float | None = None
+
+
+def insert_commenters(rows: list[Commenter]) -> list[Commenter]:
+    """Insert new commenters (their reader keys made by the importer) and return them."""
+    return Commenter.objects.bulk_create(rows, batch_size=500)
+
+
+def insert_rows(model: type[Model], objects: list[Model], *, returning: bool = True) -> list[int]:
+    """Insert unsaved rows in multi-row statements and return their ids, in order.
+
+    What `bulk_create` does, without compiling each value through the ORM (most of an
+    import's time): each column's value is prepared by its field once, in one pass.
+    """
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    per_statement = max(1, min(500, 30000 // len(fields)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), per_statement):
+            chunk = objects[start : start + per_statement]
+            values = []
+            for obj in chunk:
+                for field in fields:
+                    value = field.pre_save(obj, add=True)
+                    values.append(field.get_db_prep_save(value, connection))
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = (
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns})"  # noqa: S608
+                f" VALUES {', '.join([row] * len(chunk))}"
+            )
+            if returning:
+                cursor.execute(sql + " RETURNING id", values)
+                ids.extend(int(found[0]) for found in cursor.fetchall())
+            else:
+                cursor.execute(sql, values)
+    for obj, pk in zip(objects, ids, strict=False):
+        obj.pk = pk
+    return ids
+
+
+def insert_comments(rows: list[ImportedComment]) -> list[int]:
+    """Insert comments as top-level ones and return their ids, in order.
+
+    `place_replies` then hangs the replies where they belong.
+    """
+    objects: list[Model] = [
+        Comment(
+            page_id=row.page_id,
+            author_id=row.author_id,
+            author_name=row.author_name,
+            author_website=row.author_website,
+            body=row.body,
+            body_html=row.body_html,
+            body_digest=body_digest(row.body) if row.body else "",
+            status=row.status,
+            created_at=row.created_at,
+            edited_at=row.edited_at,
+            ip_hash=row.ip_hash,
+            upvotes=row.upvotes,
+            downvotes=row.downvotes,
+            score=wilson_lower_bound(row.upvotes, row.downvotes),
+            suspected_spam=row.suspected_spam,
+            shadowed=row.shadowed,
+            moderation_reasons=row.moderation_reasons or [],
+            spam_score=row.spam_score,
+        )
+        for row in rows
+    ]
+    return insert_rows(Comment, objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """What `place_replies` did that the report should say."""
+
+    placed: int
+    clamped: int
+    loops: list[int]  # comments whose parents named each other in a circle: now top-level
+
+
+_UPDATE_PLACE = (
+    f"UPDATE {Comment._meta.db_table} SET parent_id = %s, root_id = %s, depth = %s,"  # noqa: S608
+    " reply_to_id = %s, reply_to_name = %s WHERE id = %s"
+)
+
+
+def place_replies(
+    pairs: Iterable[tuple[int, int]], *, first_id: int, last_id: int, max_depth: int
+) -> Placement:
+    """Hang imported comments (ids `first_id`..`last_id`) under their parents.
+
+    `pairs` gives (comment, parent) for every reply, parents imported now or before. As in
+    posting, a reply deeper than the site's maximum depth hangs at that depth and records
+    whom it answers (`reply_to`); the tree is worked out in arrays indexed by id, so a
+    million comments cost a few tens of megabytes.
+    """
+    max_depth = max(1, max_depth)
+    size = last_id - first_id + 1 if last_id >= first_id else 0
+    parent = array("q", bytes(8 * size))
+    for child, parent_id in pairs:
+        if child != parent_id:
+            parent[child - first_id] = parent_id
+    depth = array("i", [-1]) * size
+    root = array("q", bytes(8 * size))
+    stored: dict[int, tuple[int, int, int]] = {}  # earlier comments: depth, root, parent
+
+    def earlier(pk: int) -> tuple[int, int, int]:
+        if pk not in stored:
+            row = Comment.objects.filter(pk=pk).values_list("depth", "root_id", "parent_id")
+            found = row.first()
+            stored[pk] = (found[0], found[1] or 0, found[2] or 0) if found else (0, 0, 0)
+        return stored[pk]
+
+    def inside(pk: int) -> bool:
+        return first_id <= pk <= last_id
+
+    loops: list[int] = []
+    for index in range(size):
+        if depth[index] >= 0:
+            continue
+        path: list[int] = []
+        on_path: set[int] = set()
+        pk = first_id + index
+        while True:
+            i = pk - first_id
+            if depth[i] >= 0:
+                base_depth, base_root = depth[i], root[i] or pk
+                break
+            up = parent[i]
+            if up == 0:
+                depth[i], root[i] = 0, 0
+                base_depth, base_root = 0, pk
+                break
+            if pk in on_path:
+                loops.append(pk)
+                parent[i] = 0
+                depth[i], root[i] = 0, 0
+                path = path[: path.index(pk)]
+                base_depth, base_root = 0, pk
+                break
+            path.append(pk)
+            on_path.add(pk)
+            if not inside(up):
+                d, r, _p = earlier(up)
+                base_depth, base_root, pk = d, r or up, up
+                break
+            pk = up
+        for node in reversed(path):
+            base_depth += 1
+            depth[node - first_id] = base_depth
+            root[node - first_id] = base_root
+
+    def stored_parent_of(pk: int) -> int:
+        return parent[pk - first_id] if inside(pk) else earlier(pk)[2]
+
+    def true_depth(pk: int) -> int:
+        return depth[pk - first_id] if inside(pk) else earlier(pk)[0]
+
+    placed = clamped = 0
+    batch: list[list[Any]] = []
+    clamped_rows: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        for index in range(size):
+            up = parent[index]
+            if up == 0:
+                continue
+            pk = first_id + index
+            d = depth[index]
+            if d <= max_depth:
+                batch.append([up, root[index], d, None, "", pk])
+            else:
+                anchor = up
+                while true_depth(anchor) > max_depth - 1:
+                    anchor = stored_parent_of(anchor)
+                clamped_rows.append([anchor, root[index], max_depth, up, "", pk])
+                clamped += 1
+            placed += 1
+            if len(batch) >= 1000:
+                cursor.executemany(_UPDATE_PLACE, batch)
+                batch = []
+            if len(clamped_rows) >= 1000:
+                _name_answered(clamped_rows)
+                cursor.executemany(_UPDATE_PLACE, clamped_rows)
+                clamped_rows = []
+        if batch:
+            cursor.executemany(_UPDATE_PLACE, batch)
+        if clamped_rows:
+            _name_answered(clamped_rows)
+            cursor.executemany(_UPDATE_PLACE, clamped_rows)
+    return Placement(placed=placed, clamped=clamped, loops=loops)
+
+
+def _name_answered(rows: list[list[Any]]) -> None:
+    names = dict(
+        Comment.objects.filter(pk__in={row[3] for row in rows}).values_list("pk", "author_name")
+    )
+    for row in rows:
+        row[4] = names.get(row[3], "")
+
+
+def insert_votes(rows: list[Vote]) -> None:
+    """Insert per-reader votes (+1 or -1); `recount_votes` then sets the tallies from them."""
+    Vote.objects.bulk_create(rows, batch_size=500)
+
+
+def recount_votes(comment_ids: Iterable[int]) -> None:
+    """Set the tallies and score of these comments from their vote rows."""
+    ids = list(comment_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        tallies = (
+            Vote.objects.filter(comment_id__in=chunk)
+            .values("comment_id")
+            .annotate(up=Count("pk", filter=Q(value=1)), down=Count("pk", filter=Q(value=-1)))
+        )
+        found = {row["comment_id"]: (row["up"], row["down"]) for row in tallies}
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Comment._meta.db_table} SET upvotes = %s, downvotes = %s,"  # noqa: S608
+                " score = %s WHERE id = %s",
+                [
+                    [up, down, wilson_lower_bound(up, down), pk]
+                    for pk in chunk
+                    for up, down in [found.get(pk, (0, 0))]
+                ],
+            )
+
+
+def recount_comments(page_ids: Iterable[int]) -> None:
+    """Set each page's published-comment count from its rows and bump its version."""
+    ids = list(page_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        counts = dict(
+            Comment.objects.filter(page_id__in=chunk, status=CommentStatus.PUBLISHED)
+            .values("page_id")
+            .annotate(n=Count("pk"))
+            .values_list("page_id", "n")
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Page._meta.db_table} SET comment_count = %s,"  # noqa: S608
+                " version = version + 1 WHERE id = %s",
+                [[counts.get(pk, 0), pk] for pk in chunk],
+            )
+
+
+def iter_ids(first_id: int, last_id: int) -> Iterator[int]:
+    return iter(range(first_id, last_id + 1))

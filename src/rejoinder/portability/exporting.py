@@ -1,0 +1,337 @@
+"""Exporting a site: Rejoinder's own JSON Lines, and WXR or Disqus XML for those who leave.
+
+Every export streams: rows are read in chunks in id order, each written as it is read, and
+the links to where rows came from are read alongside in the same order, so memory does not
+grow with the site.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from django.db.models import Model, Q, QuerySet
+
+from rejoinder.comments.models import Comment, Commenter, Vote
+from rejoinder.inline.models import Anchor, Prompt
+from rejoinder.moderation.models import Ban
+from rejoinder.pages.models import Page, Site
+from rejoinder.portability.models import Linkback, SourceLink
+from rejoinder.ratings.models import Rating
+from rejoinder.subscriptions.models import Subscription
+
+FORMAT_VERSION = 1
+CHUNK = 2000
+OWN = "rejoinder"  # the system of objects that came from a Rejoinder export
+SITE_FIELDS = (
+    "name",
+    "domain",
+    "allowed_origins",
+    "edit_window_minutes",
+    "max_reply_depth",
+    "default_sort",
+    "page_size",
+    "max_votes_per_address",
+    "date_format",
+)
+
+
+def site_token(site: Site) -> str:
+    """This site's own prefix for the ids of the rows it made (created on first export)."""
+    link = SourceLink.objects.filter(site=site, system="rejoinder-site", kind="site").first()
+    if link is None:
+        link = SourceLink.objects.create(
+            site=site,
+            system="rejoinder-site",
+            kind="site",
+            source_id=secrets.token_hex(6),
+            object_id=site.pk,
+        )
+    return link.source_id
+
+
+def time(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment is not None else None
+
+
+class _Ids:
+    """The export id of a row: the id it had in the export it came from, else token:pk."""
+
+    def __init__(self, site: Site, token: str) -> None:
+        self.site = site
+        self.token = token
+        self.cache: dict[str, dict[int, str]] = {}
+
+    def of(self, kind: str, pk: int | None) -> str | None:
+        if pk is None:
+            return None
+        if kind not in self.cache:
+            self.cache[kind] = {
+                int(pk): key
+                for pk, key in SourceLink.objects.filter(
+                    site=self.site, system=OWN, kind=kind, object_id__isnull=False
+                ).values_list("object_id", "source_id")
+                if pk is not None
+            }
+        return self.cache[kind].get(pk) or f"{self.token}:{pk}"
+
+
+def _with_sources(
+    site: Site, kind: str, rows: QuerySet[Any]
+) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    """Each row with the other systems' ids it has, both read in id order, side by side."""
+    links = (
+        SourceLink.objects.filter(site=site, kind=kind, object_id__isnull=False)
+        .exclude(system__in=(OWN, "rejoinder-site"))
+        .order_by("object_id")  # the index's order: no sort in memory
+        .values_list("object_id", "system", "source_id", "facts")
+        .iterator(chunk_size=CHUNK)
+    )
+    pending = next(links, None)
+    for row in rows.order_by("pk").iterator(chunk_size=CHUNK):
+        while pending is not None and pending[0] < row.pk:
+            pending = next(links, None)
+        found = []
+        while pending is not None and pending[0] == row.pk:
+            found.append({"system": pending[1], "id": pending[2], "facts": pending[3]})
+            pending = next(links, None)
+        yield row, sorted(found, key=lambda source: (source["system"], source["id"]))
+
+
+def _line(out: TextIO, record: dict[str, Any]) -> None:
+    out.write(json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+    out.write("\n")
+
+
+def export_jsonl(site: Site, out: TextIO) -> int:
+    """Write the site as Rejoinder JSON Lines (docs/import-export.md); return the lines."""
+    ids = _Ids(site, site_token(site))
+    count = 1
+    _line(
+        out,
+        {
+            "type": "rejoinder",
+            "version": FORMAT_VERSION,
+            "site": {name: getattr(site, name) for name in SITE_FIELDS},
+        },
+    )
+    pages = Page.objects.filter(site=site)
+    comments = Comment.objects.filter(page__site=site)
+    people = Commenter.objects.filter(
+        Q(pk__in=comments.values("author_id"))
+        | Q(pk__in=Vote.objects.filter(comment__page__site=site).values("voter_id"))
+        | Q(pk__in=Rating.objects.filter(page__site=site).values("rater_id"))
+        | Q(pk__in=Ban.objects.filter(site=site, commenter__isnull=False).values("commenter_id"))
+    )
+    for person, sources in _with_sources(site, "commenter", people):
+        _line(
+            out,
+            {
+                "type": "commenter",
+                "id": ids.of("commenter", person.pk),
+                "reader_key": person.reader_key,
+                "name": person.display_name,
+                "email": person.email,
+                "website": person.website,
+                "created_at": time(person.created_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    for page, sources in _with_sources(site, "page", pages):
+        _line(
+            out,
+            {
+                "type": "page",
+                "id": ids.of("page", page.pk),
+                "uri": page.uri,
+                "url": page.url,
+                "title": page.title,
+                "is_open": page.is_open,
+                "created_at": time(page.created_at),
+                "rating_sum": page.rating_sum,
+                "rating_count": page.rating_count,
+                "sources": sources,
+            },
+        )
+        count += 1
+    for prompt, sources in _with_sources(site, "prompt", Prompt.objects.filter(page__site=site)):
+        _line(
+            out,
+            {
+                "type": "prompt",
+                "id": ids.of("prompt", prompt.pk),
+                "page": ids.of("page", prompt.page_id),
+                "question": prompt.question,
+                "is_open": prompt.is_open,
+                "created_at": time(prompt.created_at),
+                "exact": prompt.exact,
+                "prefix": prompt.prefix,
+                "suffix": prompt.suffix,
+                "start": prompt.start,
+                "end": prompt.end,
+                "block_index": prompt.block_index,
+                "status": prompt.status,
+                "sources": sources,
+            },
+        )
+        count += 1
+    anchors = Anchor.objects.filter(page__site=site).order_by("comment_id").iterator(CHUNK)
+    anchor = next(anchors, None)
+    for comment, sources in _with_sources(site, "comment", comments):
+        while anchor is not None and anchor.comment_id < comment.pk:
+            anchor = next(anchors, None)
+        passage = None
+        if anchor is not None and anchor.comment_id == comment.pk:
+            passage = {
+                "prompt": ids.of("prompt", anchor.prompt_id),
+                "exact": anchor.exact,
+                "prefix": anchor.prefix,
+                "suffix": anchor.suffix,
+            }
+        _line(
+            out,
+            {
+                "type": "comment",
+                "id": ids.of("comment", comment.pk),
+                "page": ids.of("page", comment.page_id),
+                "parent": ids.of("comment", comment.reply_to_id or comment.parent_id),
+                "author": ids.of("commenter", comment.author_id),
+                "name": comment.author_name,
+                "website": comment.author_website,
+                "body": comment.body,
+                "status": comment.status,
+                "created_at": time(comment.created_at),
+                "edited_at": time(comment.edited_at),
+                "ip_hash": comment.ip_hash,
+                "upvotes": comment.upvotes,
+                "downvotes": comment.downvotes,
+                "suspected_spam": comment.suspected_spam,
+                "shadowed": comment.shadowed,
+                "moderation_reasons": comment.moderation_reasons,
+                "spam_score": comment.spam_score,
+                "passage": passage,
+                "sources": sources,
+            },
+        )
+        count += 1
+    for vote, sources in _with_sources(site, "vote", Vote.objects.filter(comment__page__site=site)):
+        _line(
+            out,
+            {
+                "type": "vote",
+                "id": ids.of("vote", vote.pk),
+                "comment": ids.of("comment", vote.comment_id),
+                "voter": ids.of("commenter", vote.voter_id),
+                "value": vote.value,
+                "created_at": time(vote.created_at),
+                "address": vote.address,
+                "address_place": vote.address_place,
+                "sources": sources,
+            },
+        )
+        count += 1
+    for rating, sources in _with_sources(site, "rating", Rating.objects.filter(page__site=site)):
+        _line(
+            out,
+            {
+                "type": "rating",
+                "id": ids.of("rating", rating.pk),
+                "page": ids.of("page", rating.page_id),
+                "rater": ids.of("commenter", rating.rater_id),
+                "stars": rating.stars,
+                "created_at": time(rating.created_at),
+                "updated_at": time(rating.updated_at),
+                "address": rating.address,
+                "address_place": rating.address_place,
+                "sources": sources,
+            },
+        )
+        count += 1
+    subscriptions = Subscription.objects.filter(page__site=site)
+    for sub, sources in _with_sources(site, "subscription", subscriptions):
+        _line(
+            out,
+            {
+                "type": "subscription",
+                "id": ids.of("subscription", sub.pk),
+                "page": ids.of("page", sub.page_id),
+                "email": sub.email,
+                "kind": sub.kind,
+                "reader_key": sub.reader_key,
+                "token_salt": sub.token_salt,
+                "created_at": time(sub.created_at),
+                "confirmed_at": time(sub.confirmed_at),
+                "unsubscribed_at": time(sub.unsubscribed_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    for linkback, sources in _with_sources(
+        site, "linkback", Linkback.objects.filter(page__site=site)
+    ):
+        _line(
+            out,
+            {
+                "type": "linkback",
+                "id": ids.of("linkback", linkback.pk),
+                "page": ids.of("page", linkback.page_id),
+                "kind": linkback.kind,
+                "title": linkback.title,
+                "url": linkback.url,
+                "excerpt": linkback.excerpt,
+                "status": linkback.status,
+                "ip_hash": linkback.ip_hash,
+                "created_at": time(linkback.created_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    bans = Ban.objects.filter(site=site, commenter__isnull=False)
+    for ban, sources in _with_sources(site, "ban", bans):
+        _line(
+            out,
+            {
+                "type": "ban",
+                "id": ids.of("ban", ban.pk),
+                "commenter": ids.of("commenter", ban.commenter_id),
+                "email": ban.email,
+                "ip_hash": ban.ip_hash,
+                "shadow": ban.shadow,
+                "until": time(ban.until),
+                "reason": ban.reason,
+                "created_at": time(ban.created_at),
+                "lifted_at": time(ban.lifted_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    facts = (
+        SourceLink.objects.filter(site=site, object_id__isnull=True)
+        .order_by("system", "kind", "source_id")
+        .iterator(CHUNK)
+    )
+    for link in facts:
+        _line(
+            out,
+            {
+                "type": "fact",
+                "system": link.system,
+                "kind": link.kind,
+                "id": link.source_id,
+                "facts": link.facts,
+            },
+        )
+        count += 1
+    return count
+
+
+def models_exported() -> Iterable[type[Model]]:
+    """The tables a JSON Lines export holds (docs/import-export.md lists what it leaves out)."""
+    return (Commenter, Page, Prompt, Comment, Anchor, Vote, Rating, Subscription, Linkback, Ban)
+
+
+EXPORTERS = {"jsonl": export_jsonl}

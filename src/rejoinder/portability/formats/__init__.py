@@ -1,0 +1,1 @@
+"""One reader per format: a file in, neutral records (`portability.records`) out."""
