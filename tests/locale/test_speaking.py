@@ -9,6 +9,7 @@ from django.core import mail as sent_mail
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.posting import post_comment
@@ -27,23 +28,45 @@ def vote_label(language: str, count: int) -> str:
     return found.group(1)
 
 
+def rating_count(language: str, count: int) -> str:
+    page = Page(pk=1, rating_count=count, rating_sum=4 * count)
+    with translation.override(language):
+        html = render_to_string("widget/rating.html", {"page": page})
+    found = re.search(r'<span class="rj-rating-count">([^<]+)</span>', html)
+    assert found
+    return found.group(1)
+
+
 @pytest.mark.parametrize(
     ("count", "label"),
     [
-        (0, "تأييد، لا أصوات"),  # zero
-        (1, "تأييد، صوت واحد"),  # one
-        (2, "تأييد، صوتان"),  # two: the dual
-        (3, "تأييد، 3 أصوات"),  # few: 3-10
-        (10, "تأييد، 10 أصوات"),
-        (11, "تأييد، 11 صوتًا"),  # many: 11-99
-        (99, "تأييد، 99 صوتًا"),
-        (100, "تأييد، 100 صوت"),  # other: 100-102, …
-        (102, "تأييد، 102 صوت"),
-        (103, "تأييد، 103 أصوات"),  # few again: 103-110
-        (111, "تأييد، 111 صوتًا"),  # many again
+        (1, "صوت واحد"),  # one
+        (2, "صوتان"),  # two: the dual
+        (3, "3 أصوات"),  # few: 3-10
+        (10, "10 أصوات"),
+        (11, "11 صوتًا"),  # many: 11-99
+        (99, "99 صوتًا"),
+        (100, "100 صوت"),  # other: 100-102, …
+        (102, "102 صوت"),
+        (103, "103 أصوات"),  # few again: 103-110
+        (111, "111 صوتًا"),  # many again
     ],
 )
-def test_arabic_counts_take_each_of_its_six_plural_forms(count: int, label: str) -> None:
+def test_arabic_counts_take_each_of_its_plural_forms(count: int, label: str) -> None:
+    assert rating_count("ar", count) == label
+
+
+def test_arabic_has_a_form_for_zero() -> None:
+    with translation.override("ar"):
+        assert ngettext("%(n)s vote", "%(n)s votes", 0) % {"n": 0} == "لا أصوات"
+
+
+@pytest.mark.parametrize(
+    ("count", "label"),
+    [(0, "تأييد، 0 صوت"), (2, "تأييد، 2 صوت"), (3, "تأييد، 3 أصوات"), (11, "تأييد، 11 صوتًا")],
+)
+def test_a_vote_buttons_name_holds_the_count_it_shows(count: int, label: str) -> None:
+    # The button shows "▲ 2": its accessible name must say the digits it shows (WCAG 2.5.3).
     assert vote_label("ar", count) == label
 
 
