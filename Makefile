@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 DEMO_DATA ?= var/demo
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo serve test test-fast test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi
+.PHONY: help venv demo serve test test-fast test-sqlite test-postgres test-deps lint format bench bench-notify clean openapi messages
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,3 +66,8 @@ clean: ## remove the virtualenv and local data
 
 openapi: $(INSTALLED) ## rewrite the committed OpenAPI snapshot (docs/openapi.json) after an API change
 	$(BIN)/python -c 'import os, json, django; os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"; django.setup(); from rejoinder.api.main import api; print(json.dumps(api.get_openapi_schema(path_prefix="/api/v1"), indent=1, sort_keys=True))' > docs/openapi.json
+
+LANGUAGES := ar de es fr
+messages: $(INSTALLED) ## gather the strings into src/rejoinder/locale/*/django.po (translate them there), then compile the .mo files
+	cd src/rejoinder && REJOINDER_DATA_DIR=$(abspath var/messages) DJANGO_SETTINGS_MODULE=rejoinder.config.settings $(abspath $(BIN))/django-admin makemessages $(foreach l,$(LANGUAGES),-l $(l)) --no-obsolete --add-location=file
+	cd src/rejoinder && REJOINDER_DATA_DIR=$(abspath var/messages) DJANGO_SETTINGS_MODULE=rejoinder.config.settings $(abspath $(BIN))/django-admin compilemessages --ignore=.venv

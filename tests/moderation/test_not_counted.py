@@ -76,7 +76,7 @@ def test_the_not_counted_page_lists_refusals_of_the_moderators_site_only(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Votes on the comment by Bea" in html
+    assert "Votes on the comment by <bdi>Bea</bdi>" in html
     assert "<td>3</td>" in html
     assert "A page nobody comments on" in html
     assert "<td>4</td>" in html

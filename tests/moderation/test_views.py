@@ -130,7 +130,7 @@ def test_the_pending_queue_shows_each_comment_with_its_context(
 
     assert f'id="mod-item-{reply.pk}"' in html
     assert "Carl" in html
-    assert "In reply to Bea:" in html
+    assert "In reply to <bdi>Bea</bdi>:" in html
     assert "The budget is **balanced**." in html
     assert "Budget &lt;script&gt;alert(1)&lt;/script&gt; vote" in html
     assert "<script>alert" not in html
@@ -334,7 +334,7 @@ def test_the_ban_form_page_works_without_javascript(
 
     html = mod_client.get(url).content.decode()
 
-    assert "Ban Troll" in html
+    assert "Ban <bdi>Troll</bdi>" in html
     assert 'value="forever"' in html
     assert "javascript:" not in html
     response = _ban(mod_client, page.site, comment, duration="7", by_reader="1", reason="Insults")

@@ -148,7 +148,7 @@ def test_the_inline_filter_lists_only_inline_comments_with_their_quote(
     assert f'id="comment-{plain.pk}"' not in page
     assert 'aria-current="true"' in _filter_tab(page, "inline")
     assert 'aria-current="true"' not in _filter_tab(page, "all")
-    assert '<blockquote class="rj-quoted">four million</blockquote>' in page
+    assert '<blockquote class="rj-quoted" dir="auto">four million</blockquote>' in page
     # Sorting keeps the filter.
     assert "?filter=inline&amp;sort=oldest&amp;page=1#comments" in page
 
@@ -417,7 +417,9 @@ def test_on_a_page_whose_text_is_unknown_a_quote_is_kept_without_a_link_to_a_hig
     )
     assert response.status_code == 302
     box = browser.get(f"{box_url}?filter=inline").content.decode()
-    assert '<blockquote class="rj-quoted">a sentence of the host page</blockquote>' in box
+    assert (
+        '<blockquote class="rj-quoted" dir="auto">a sentence of the host page</blockquote>' in box
+    )
     assert "#passage-" not in box
 
 

@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.events import CommentHeld, CommentHidden, CommentPublished, emit
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
@@ -264,7 +265,11 @@ def edit_comment(
     window = comment.page.site.edit_window_minutes
     if not comment.is_editable(now, window):
         raise Forbidden(
-            _("Comments can be edited for %(minutes)d minutes after posting; that time is over.")
+            ngettext(
+                "Comments can be edited for %(minutes)d minute after posting; that time is over.",
+                "Comments can be edited for %(minutes)d minutes after posting; that time is over.",
+                window,
+            )
             % {"minutes": window}
         )
     body = clean_body(body)

@@ -88,12 +88,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "rejoinder.config.middleware.PublicGZipMiddleware",  # first: compresses the final body
     "rejoinder.config.middleware.SecurityHeadersMiddleware",
+    "rejoinder.config.language.LanguageMiddleware",  # before the guards: they explain refusals
     "rejoinder.config.middleware.RequestGuardMiddleware",
     "rejoinder.api.guard.ApiGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,8 +175,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# The languages Rejoinder speaks (docs/decisions.md, "Languages"): each has a complete catalogue
+# in src/rejoinder/locale, checked by tests/test_translations.py. Names in their own language,
+# as a reader looks for them.
+LANGUAGES = [
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("fr", "Français"),
+]
 LANGUAGE_CODE = _env("LANGUAGE", "en")
-LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 TIME_ZONE = _env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from rejoinder.inline.anchoring import make_anchor, quotable_span
 from rejoinder.inline.reading import PromptView, passages, prompts_for
@@ -68,7 +68,8 @@ def quote_paragraph(article: Article, index: int) -> QuotedParagraph | None:
 def render_article_body(article: Article) -> SafeString:
     """Return the article's body with highlights and paragraph controls, cached by page version."""
     page = article.page
-    key = f"article-body:{page.pk}:{page.version}:{int(page.is_open)}"
+    # The paragraphs' controls ("Comment on this paragraph") speak the request's language.
+    key = f"article-body:{page.pk}:{page.version}:{int(page.is_open)}:{get_language()}"
     html = cache.get(key)
     if html is None:
         html = _render(article, page)

@@ -9,7 +9,7 @@ domain functions call `enforce_rate_limit` inside their own transactions, so eve
 import time
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.errors import RateLimited
 from rejoinder.limits.counters import add_one
@@ -64,7 +64,11 @@ def enforce_rate_limit(action: str, *, reader_key: str, ip_hash: str) -> None:
         hits, retry_after = count_hit(key, period)
         if hits > limit:
             raise RateLimited(
-                _("You are doing that too often. Please wait %(s)d seconds and try again.")
+                ngettext(
+                    "You are doing that too often. Please wait %(s)d second and try again.",
+                    "You are doing that too often. Please wait %(s)d seconds and try again.",
+                    retry_after,
+                )
                 % {"s": retry_after},
                 retry_after=retry_after,
             )

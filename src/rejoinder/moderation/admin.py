@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.admin import CommentAdmin
 from rejoinder.comments.models import Comment
@@ -93,7 +94,10 @@ class ModeratedCommentAdmin(CommentAdmin):
             self.message_user(request, exc.message, messages.ERROR)
             return
         self.message_user(
-            request, _("%(n)d comments changed.") % {"n": len(entries)}, messages.SUCCESS
+            request,
+            ngettext("%(n)d comment changed.", "%(n)d comments changed.", len(entries))
+            % {"n": len(entries)},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Approve the selected comments"))

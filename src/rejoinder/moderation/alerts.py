@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.events import CommentHeld
 from rejoinder.comments.models import Comment, CommentStatus
@@ -20,6 +21,7 @@ from rejoinder.errors import InvalidInput
 from rejoinder.moderation.models import Flag, settings_for
 from rejoinder.moderation.roles import moderators_of
 from rejoinder.outbox.mailing import enqueue_mail
+from rejoinder.pages.localization import speaking_as
 from rejoinder.pages.models import Page, Site
 
 logger = logging.getLogger(__name__)
@@ -77,16 +79,23 @@ def alert_on_held(event: CommentHeld) -> None:
     )
     if waiting < rules.alert_queue_size:
         return
-    send_alert(
-        page.site,
-        kind="queue",
-        subject=_("%(n)d or more comments wait for moderation on %(site)s")
-        % {"n": waiting, "site": page.site.name},
-        text=_(
-            "%(n)d or more comments on %(site)s are waiting for a moderator.\n\nReview them: %(url)s\n"
+    with speaking_as(page.site):
+        send_alert(
+            page.site,
+            kind="queue",
+            subject=ngettext(
+                "%(n)d or more comments wait for moderation on %(site)s",
+                "%(n)d or more comments wait for moderation on %(site)s",
+                waiting,
+            )
+            % {"n": waiting, "site": page.site.name},
+            text=ngettext(
+                "%(n)d or more comments on %(site)s are waiting for a moderator.\n\nReview them: %(url)s\n",
+                "%(n)d or more comments on %(site)s are waiting for a moderator.\n\nReview them: %(url)s\n",
+                waiting,
+            )
+            % {"n": waiting, "site": page.site.name, "url": _queue_url()},
         )
-        % {"n": waiting, "site": page.site.name, "url": _queue_url()},
-    )
 
 
 def alert_on_flag(flag: Flag, comment: Comment) -> None:
@@ -94,19 +103,20 @@ def alert_on_flag(flag: Flag, comment: Comment) -> None:
     site = comment.page.site
     if not settings_for(site).alert_on_flag:
         return
-    send_alert(
-        site,
-        kind="flag",
-        subject=_("A comment was flagged on %(site)s") % {"site": site.name},
-        text=_(
-            'A reader flagged a comment by %(name)s on "%(page)s" as %(reason)s.\n\n'
-            "%(excerpt)s\n\nReview the flagged comments: %(url)s\n"
+    with speaking_as(site):
+        send_alert(
+            site,
+            kind="flag",
+            subject=_("A comment was flagged on %(site)s") % {"site": site.name},
+            text=_(
+                'A reader flagged a comment by %(name)s on "%(page)s" as %(reason)s.\n\n'
+                "%(excerpt)s\n\nReview the flagged comments: %(url)s\n"
+            )
+            % {
+                "name": _excerpt(comment.author_name, 60),
+                "page": _excerpt(comment.page.title or comment.page.uri, 120),
+                "reason": flag.get_reason_display(),
+                "excerpt": _excerpt(comment.body),
+                "url": _queue_url(),
+            },
         )
-        % {
-            "name": _excerpt(comment.author_name, 60),
-            "page": _excerpt(comment.page.title or comment.page.uri, 120),
-            "reason": flag.get_reason_display(),
-            "excerpt": _excerpt(comment.body),
-            "url": _queue_url(),
-        },
-    )

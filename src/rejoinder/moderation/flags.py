@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.markdown import find_forbidden_character
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
@@ -85,7 +86,15 @@ def _hide_flagged(comment: Comment, weight: int) -> None:
     previous = comment.moderation_reasons
     reasons = [r for r in previous if r.get("code") != "flagged"]
     reasons.append(
-        {"code": "flagged", "text": _("Hidden after flags from %(n)d readers.") % {"n": weight}}
+        {
+            "code": "flagged",
+            "text": ngettext(
+                "Hidden after flags from %(n)d reader.",
+                "Hidden after flags from %(n)d readers.",
+                weight,
+            )
+            % {"n": weight},
+        }
     )
     change_status(comment, CommentStatus.PENDING, moderation_reasons=reasons)
     AuditEntry.objects.create(
@@ -95,7 +104,12 @@ def _hide_flagged(comment: Comment, weight: int) -> None:
         comment=comment,
         previous_status=CommentStatus.PUBLISHED,
         new_status=CommentStatus.PENDING,
-        note=_("Hidden automatically after flags from %(n)d readers.") % {"n": weight},
+        note=ngettext(
+            "Hidden automatically after flags from %(n)d reader.",
+            "Hidden automatically after flags from %(n)d readers.",
+            weight,
+        )
+        % {"n": weight},
         state={
             "flags": [],
             "lesson": None,

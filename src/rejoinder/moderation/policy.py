@@ -8,12 +8,15 @@ a message for the reader; everything else becomes a Verdict stored with the comm
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.models import Comment, CommentStatus, body_digest
 from rejoinder.comments.policy import Reason, Submission, Verdict
@@ -31,7 +34,7 @@ from rejoinder.moderation.models import (
 )
 from rejoinder.moderation.rules import find_phrase
 from rejoinder.moderation.spam.features import read_text
-from rejoinder.pages.models import Page
+from rejoinder.pages.models import Page, Site
 
 
 @dataclass(frozen=True)
@@ -153,11 +156,14 @@ def _circumstances(submission: Submission) -> _Circumstances:
     )
 
 
-def _ban_message(ban: Ban) -> str:
+def _ban_message(ban: Ban, site: Site) -> str:
     if ban.until is None:
         return _("You can no longer comment on this site.")
-    return _("You cannot comment on this site until %(until)s UTC.") % {
-        "until": ban.until.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+    # In the site's time zone and timestamp format, naming the zone.
+    zone = ZoneInfo(site.time_zone_name())
+    return _("You cannot comment on this site until %(until)s (%(zone)s).") % {
+        "until": date_format(ban.until.astimezone(zone), site.date_format),
+        "zone": site.time_zone_name(),
     }
 
 
@@ -171,7 +177,7 @@ class SitePolicy:
         rules = context.rules
         ban = Ban.objects.get(pk=context.ban_id) if context.ban_id is not None else None
         if ban is not None and not ban.shadow:
-            raise Forbidden(_ban_message(ban))
+            raise Forbidden(_ban_message(ban, page.site))
 
         banned = find_phrase(body, rules.banned_list())
         if banned is not None:
@@ -222,14 +228,23 @@ class SitePolicy:
         if rules.premoderate_first_time and not signals.published_before:
             reasons.append(Reason("first_time", _("First comment by this commenter.")))
         if links and rules.premoderate_links:
-            reasons.append(Reason("links", _("Contains %(n)d link(s).") % {"n": links}))
+            reasons.append(
+                Reason(
+                    "links",
+                    ngettext("Contains %(n)d link.", "Contains %(n)d links.", links) % {"n": links},
+                )
+            )
         if links and rules.link_min_age_hours:
             first_seen = author.created_at if author.pk is not None else timezone.now()
             if timezone.now() - first_seen < timedelta(hours=rules.link_min_age_hours):
                 reasons.append(
                     Reason(
                         "new_with_links",
-                        _("Links from a commenter first seen less than %(h)d hours ago.")
+                        ngettext(
+                            "Links from a commenter first seen less than %(h)d hour ago.",
+                            "Links from a commenter first seen less than %(h)d hours ago.",
+                            rules.link_min_age_hours,
+                        )
                         % {"h": rules.link_min_age_hours},
                     )
                 )

@@ -144,7 +144,11 @@ def read_queue(
         ]
         for reason, n in flags.get(comment.pk, []):
             reasons.append(
-                _("Flagged as %(reason)s by %(n)d reader(s).")
+                ngettext(
+                    "Flagged as %(reason)s by %(n)d reader.",
+                    "Flagged as %(reason)s by %(n)d readers.",
+                    n,
+                )
                 % {"reason": FlagReason(reason).label, "n": n}
             )
         reasons += _not_counted_reasons(

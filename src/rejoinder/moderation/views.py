@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -346,7 +347,8 @@ def ban(request: HttpRequest, site: Site, comment_id: int) -> HttpResponse:
         return refuse(request, exc, "moderation/ban.html", context)
     what = _("Shadow-banned %(name)s") if made.shadow else _("Banned %(name)s")
     until = (
-        _("until %(date)s") % {"date": timezone.localtime(made.until).strftime("%Y-%m-%d %H:%M")}
+        _("until %(date)s")
+        % {"date": date_format(timezone.localtime(made.until), site.date_format)}
         if made.until
         else _("for good")
     )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import connection, models
 from django.urls import reverse
@@ -17,6 +22,23 @@ class CommentSort(models.TextChoices):
 
 # Day-month-year, two digits each, then the 24-hour time: 23-03-20 08:48 is 23 March 2020.
 DEFAULT_DATE_FORMAT = "d-m-y H:i"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The languages a site can speak: those the server has translations for (LANGUAGES)."""
+    return [(code, name) for code, name in settings.LANGUAGES]
+
+
+_time_zones = cache(available_timezones)
+
+
+def validate_time_zone(value: str) -> None:
+    """Refuse a time zone name the tz database does not know (e.g. "Europe/Pariss")."""
+    if value and value not in _time_zones():
+        raise ValidationError(
+            _("%(zone)s is not a time zone name such as Europe/Paris or Asia/Riyadh."),
+            params={"zone": value},
+        )
 
 
 class Site(models.Model):
@@ -68,6 +90,34 @@ class Site(models.Model):
             "shows 23-03-20 08:48 for 23 March 2020."
         ),
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "The time zone comment times and dates are shown in, e.g. Europe/Paris. Empty: the "
+            "server's (REJOINDER_TIME_ZONE)."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        help_text=_(
+            "The language of the box, its pages and its mail. Empty: the server's "
+            "(REJOINDER_LANGUAGE). A page that embeds the box may ask for another one."
+        ),
+    )
+    reader_language = models.BooleanField(
+        _("follow the reader's language"),
+        default=False,
+        help_text=_(
+            "Speak the language the reader's browser asks for (Accept-Language), when Rejoinder "
+            "has it, instead of the site's."
+        ),
+    )
 
     class Meta:
         verbose_name = _("site")
@@ -75,6 +125,14 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def language_code(self) -> str:
+        """Return the language the site speaks: its own, else the server's."""
+        return self.language or settings.LANGUAGE_CODE
+
+    def time_zone_name(self) -> str:
+        """Return the time zone the site shows times in: its own, else the server's."""
+        return self.time_zone or settings.TIME_ZONE
 
     def origins(self) -> list[str]:
         """Return the configured embedding origins, normalised (no trailing slash)."""

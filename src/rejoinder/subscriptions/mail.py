@@ -15,9 +15,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rejoinder.comments.models import Comment
 from rejoinder.outbox.mailing import enqueue_mail
+from rejoinder.pages.localization import speaking_as
 from rejoinder.subscriptions.models import Subscription, SubscriptionKind
 from rejoinder.subscriptions.tokens import confirm_token, manage_token, unsubscribe_token
 
@@ -71,7 +73,13 @@ def _unsubscribe_headers(links: dict[str, str]) -> dict[str, str]:
 
 
 def send_confirmation(subscription: Subscription, *, now: datetime) -> None:
-    """Queue the mail whose link confirms a subscription (at most one per subscription a day)."""
+    """Queue the mail whose link confirms a subscription (at most one per subscription a day),
+    in the site's language."""
+    with speaking_as(subscription.page.site):
+        _send_confirmation(subscription, now=now)
+
+
+def _send_confirmation(subscription: Subscription, *, now: datetime) -> None:
     page = subscription.page
     context = {
         "page": page,
@@ -93,7 +101,13 @@ def send_confirmation(subscription: Subscription, *, now: datetime) -> None:
 
 
 def send_notification(subscription: Subscription, comments: list[Comment], *, email: str) -> None:
-    """Queue one mail about new comments on a page: a single comment, or a digest of several."""
+    """Queue one mail about new comments on a page: a single comment, or a digest of several,
+    in the site's language and time zone."""
+    with speaking_as(subscription.page.site):
+        _send_notification(subscription, comments, email=email)
+
+
+def _send_notification(subscription: Subscription, comments: list[Comment], *, email: str) -> None:
     page = subscription.page
     links = _links(subscription)
     title = _shortened_line(page.title or page.uri)
@@ -131,7 +145,11 @@ def send_notification(subscription: Subscription, comments: list[Comment], *, em
         headers["In-Reply-To"] = references[-1]
         headers["References"] = " ".join(references)
     else:
-        subject = _('%(count)d new comments on "%(title)s"') % {
+        subject = ngettext(
+            '%(count)d new comment on "%(title)s"',
+            '%(count)d new comments on "%(title)s"',
+            len(comments),
+        ) % {
             "count": len(comments),
             "title": title,
         }

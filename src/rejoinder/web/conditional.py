@@ -161,7 +161,7 @@ def _code_fingerprint() -> str:
     A new release renders differently without any page changing; so do all its processes alike.
     """
     digest = hashlib.sha256()
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]  # the whole package: web/ alone holds no template
     for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from rejoinder.inline.reading import inline_count
 from rejoinder.pages.models import Page
@@ -23,10 +25,11 @@ FRAGMENT_CACHE_SECONDS = 60  # bounds how stale "5 minutes ago" can get in cache
 
 
 def thread_cache_key(page: Page, box: BoxRequest) -> str:
-    """Return the cache key of the thread markup a reader without activity gets."""
+    """Return the cache key of the thread markup a reader without activity gets: the markup
+    speaks the request's language and shows times in its time zone."""
     return (
         f"box:{page.pk}:{page.version}:{box.filter}:{box.sort.value}:{box.page_number}:"
-        f"{box.reply_to}:{box.after}"
+        f"{box.reply_to}:{box.after}:{get_language()}:{timezone.get_current_timezone_name()}"
     )
 
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rejoinder.comments.identity import commenter_for, find_commenter
@@ -278,8 +279,10 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = EditForm(request.POST or None, initial={"body": comment.body})
     window = comment.page.site.edit_window_minutes
     if request.method == "GET" and not comment.is_editable(timezone.now(), window):
-        message = _(
-            "Comments can be edited for %(minutes)d minutes after posting; that time is over."
+        message = ngettext(
+            "Comments can be edited for %(minutes)d minute after posting; that time is over.",
+            "Comments can be edited for %(minutes)d minutes after posting; that time is over.",
+            window,
         ) % {"minutes": window}
         return refuse(request, Forbidden(message), "widget/message.html", {})
     if request.method == "GET":

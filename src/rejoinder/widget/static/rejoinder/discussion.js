@@ -3,7 +3,7 @@
 // server (fragments rendered by the same templates); this script never builds HTML strings.
 
 import { initReports } from "./report.js";
-import { parseDocument, problemDetail, readProblem, send, submitForm } from "./requests.js";
+import { parseDocument, problemDetail, readProblem, send, session, submitForm } from "./requests.js";
 
 function parseFragment(html) {
   const doc = parseDocument(html);
@@ -103,7 +103,7 @@ function watchLength(form) {
   if (!area || !counter) return;
   const live = form.querySelector(".rj-counter-live");
   const limit = Number(area.dataset.rjLimit);
-  const number = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const number = new Intl.NumberFormat(langOf(form));
   let level = "";
   const update = () => {
     // Counted as the server counts: code points of the trimmed text.
@@ -417,8 +417,11 @@ function wireForm(root, form) {
   });
 }
 
-function relativeTimes(scope) {
-  const format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto" });
+// The language the box speaks (its lang attribute: on an embed the host page may speak another).
+const langOf = (el) => el.closest("[lang]")?.lang || undefined;
+
+function relativeTimes(root, scope = root) {
+  const format = new Intl.RelativeTimeFormat(langOf(root), { numeric: "auto" });
   const now = Date.now();
   for (const el of scope.querySelectorAll("[data-rj-relative]")) {
     const seconds = Math.round((Date.parse(el.dataset.rjRelative) - now) / 1000);
@@ -437,12 +440,14 @@ function relativeTimes(scope) {
 function enhance(root, scope) {
   for (const form of scope.querySelectorAll("form[data-rj-action]")) wireForm(root, form);
   if (scope.matches?.("form[data-rj-action]")) wireForm(root, scope);
-  relativeTimes(scope);
+  relativeTimes(root, scope);
 }
 
 // Enhance a box; return what stops it (its clock), for a box that is taken away (embed.js).
 export function init(root) {
   root.classList.add("rj-js");
+  // The box was asked for in a language (the page's `lang`): so is everything it loads.
+  if (root.dataset.rjLang) session.lang = root.dataset.rjLang;
   initReports(root);
   root.addEventListener("click", (event) => {
     const link = event.target.closest("a");

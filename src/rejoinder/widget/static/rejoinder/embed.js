@@ -21,6 +21,7 @@
       url: url.href,
       title: pick("title") || attr("meta[property='og:title']", "content") || document.title,
       theme: pick("theme") || "auto",
+      lang: pick("lang"),
       load: pick("load") || "lazy",
       article: pick("article") || "article, [itemprop=articleBody], main",
     };
@@ -76,6 +77,7 @@
     // In the shadow root now, so that they load while the box's HTML is on its way.
     if (!shadow.firstChild) shadow.append(...sheets.map(([link]) => link));
     const params = new URLSearchParams({ uri: opts.page, url: opts.url, title: opts.title, ...query });
+    if (opts.lang) params.set("lang", opts.lang);
     // A reader without a token sends a simple request (no preflight): one round trip less.
     const html = fetch(`${base}/embed/${opts.site}/box?${params}`, {
       headers: token ? { "X-Rejoinder-Reader": token } : {}, credentials: "omit", signal,

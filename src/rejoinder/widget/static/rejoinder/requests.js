@@ -5,8 +5,9 @@ export const FRAGMENT = { "X-Rejoinder-Fragment": "1" };
 
 // On a publisher's page (embed.js sets these) the box's links are relative to Rejoinder's
 // origin, not the page's, and the reader's token travels in a header: no cookie reaches us
-// from there. `keep` stores a token the server has just issued.
-export const session = { base: "", token: "", keep: null };
+// from there. `keep` stores a token the server has just issued. `lang`: the language the page
+// asked the box for (data-lang), which every later request asks for again.
+export const session = { base: "", token: "", keep: null, lang: "" };
 
 export function resolve(url) {
   return new URL(url, session.base || location.href).href;
@@ -17,7 +18,9 @@ export async function send(url, init = {}) {
   const headers = { ...FRAGMENT };
   if (session.token) headers["X-Rejoinder-Reader"] = session.token;
   const credentials = session.base ? "omit" : "same-origin";
-  const response = await fetch(resolve(url), { ...init, headers, credentials });
+  const target = new URL(resolve(url));
+  if (session.lang) target.searchParams.set("lang", session.lang);
+  const response = await fetch(target, { ...init, headers, credentials });
   const issued = response.headers.get("X-Rejoinder-Reader-Token");
   if (issued && session.keep) session.keep(issued);
   return response;
