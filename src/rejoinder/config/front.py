@@ -202,8 +202,11 @@ class Front:
                 content = b"".join(result)
                 return started[0], started[1], content
 
+            async def sending(message: Message) -> None:
+                await send(message)  # granian's send returns an awaitable, not a coroutine
+
             def send_now(message: Message) -> None:
-                asyncio.run_coroutine_threadsafe(send(message), loop).result()
+                asyncio.run_coroutine_threadsafe(sending(message), loop).result()
 
             send_now({"type": "http.response.start", "status": started[0], "headers": started[1]})
             for chunk in result:

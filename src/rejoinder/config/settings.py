@@ -180,12 +180,14 @@ TIME_ZONE = _env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Static files are served by WhiteNoise straight from the installed package (the apps'
+# static/ folders, found through Django's finders when a process starts): nothing is
+# collected, so the data directory holds data only (docs/decisions.md, "Static files").
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
