@@ -27,7 +27,8 @@ from rejoinder.pages.publishing import save_article
 
 LONG_BODY = "A considered answer, with reasons. " * 140  # about 5,000 characters
 sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="the condition is SQLite's own (PostgreSQL: see below)"
+    connection.vendor != "sqlite",
+    reason="a condition of SQLite's own; the unreachable server is tested on both",
 )
 
 
@@ -257,3 +258,24 @@ def test_sqlite_locked_past_the_busy_timeout_is_a_503_with_retry_after(
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA busy_timeout = 20000")
     assert ApiClient().post_comment(article.page.uri).status_code == 201
+
+
+@sqlite_only
+def test_a_keyed_write_refused_for_lack_of_space_runs_when_retried(
+    article: Article, full_database: None
+) -> None:
+    api = ApiClient()
+    api.client.raise_request_exception = False
+    key = {"Idempotency-Key": "retry-after-full-disk"}
+    refused = api.post_comment(article.page.uri, body=LONG_BODY, headers=key)
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "60"
+    _give_space_back()
+    retried = api.post_comment(article.page.uri, body=LONG_BODY, headers=key)
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried
+    api.token = None  # as if this answer was lost too
+    api.client.cookies.clear()
+    again = api.post_comment(article.page.uri, body=LONG_BODY, headers=key)
+    assert again["Idempotent-Replayed"] == "true"
+    assert Comment.objects.count() == 1

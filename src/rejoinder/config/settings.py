@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs the reader and the moderator, and runs the view in the key's transaction.
+    "rejoinder.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "rejoinder.config.urls"
@@ -253,6 +255,8 @@ REJOINDER: dict[str, Any] = {
     "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
+    # How long the answer to an API write sent with an Idempotency-Key is kept for retries.
+    "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),
     # Outgoing mail (rejoinder.outbox): one URL, parsed and checked by outbox/transport.py.
     "EMAIL_URL": _env("EMAIL_URL", "smtp://localhost:25"),
     "EMAIL_FROM": _env("EMAIL_FROM", f"Rejoinder <noreply@{urlsplit(PUBLIC_URL).hostname}>"),
