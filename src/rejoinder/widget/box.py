@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
-from rejoinder.comments.thread import decode_cursor, own_hidden_comments, read_thread
+from rejoinder.comments.thread import (
+    PAGED_REPLIES,
+    decode_cursor,
+    decode_reply_cursor,
+    own_hidden_comments,
+    read_replies,
+    read_thread,
+)
 from rejoinder.comments.voting import votes_by
 from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
 from rejoinder.inline.reading import PromptView, passages, prompts_for, read_inline_thread
@@ -25,7 +32,15 @@ from rejoinder.inline.revisions import page_text
 from rejoinder.pages.models import Article, CommentSort, Page
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
-from rejoinder.web.links import INLINE, comment_form_link, page_link
+from rejoinder.web.links import (
+    INLINE,
+    POSTED_PARAMETER,
+    comment_form_link,
+    comment_link,
+    page_link,
+    replies_link,
+)
+from rejoinder.web.query import small_int
 from rejoinder.widget.box_request import BoxRequest
 from rejoinder.widget.caching import (
     cached_markup,
@@ -57,6 +72,7 @@ def render_thread(
             page_number=box.page_number,
             page_size=page.site.page_size,
             after=decode_cursor(box.after) if box.after else None,
+            replies=PAGED_REPLIES,
         )
         if reader is not None:
             own = own_hidden if own_hidden is not None else own_hidden_comments(page, reader)
@@ -179,6 +195,7 @@ def render_passage_panel(
         sort=CommentSort.OLDEST,
         page_size=None,
         top_level=Q(pk__in=found.comment_ids),
+        replies=PAGED_REPLIES,
     )
     text = page_text(page) or ""
     reader = find_commenter(reader_key(request))
@@ -205,3 +222,42 @@ def render_passage_panel(
         "reader_name": reader.display_name if reader else "",
     }
     return mark_safe(render_to_string("widget/passage_panel.html", context, request=request))  # noqa: S308 - our own template output
+
+
+def render_replies(
+    request: HttpRequest, parent: Comment, *, after: str | None, reply_to: int | None = None
+) -> tuple[str, dict]:
+    """Return the next batch of a comment's replies for this reader: the list markup (what the
+    box's script inserts) and the context of the page that shows it without the script.
+
+    Raises InvalidInput (field `after`) for a cursor that is not one.
+    """
+    window = read_replies(parent=parent, after=decode_reply_cursor(after) if after else None)
+    page = parent.page
+    reader = find_commenter(reader_key(request))
+    comments = [parent, *window.comments()]
+    here = replies_link(parent.pk, after)
+    context = {
+        **comment_context(
+            page,
+            comments,
+            reader_id=reader.pk if reader else None,
+            csrf_token=get_token(request),
+            my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
+            reply_base=here + ("&" if "?" in here else "?") + "reply=",
+        ),
+        "window": window,
+        "parent": parent,
+        "reader_name": reader.display_name if reader else "",
+        "reply_to": reply_to,
+        "here_link": here,
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        "next_link": replies_link(parent.pk, window.next_cursor) if window.more_replies else "",
+    }
+    markup = render_to_string("widget/replies.html", context, request=request)
+    context.update(
+        replies=mark_safe(markup),  # noqa: S308 - our own template output
+        discussion_link=comment_link(parent),
+        status_message=_posted_message(page, reader, small_int(request.GET.get(POSTED_PARAMETER))),
+    )
+    return markup, context
