@@ -211,7 +211,8 @@ def test_a_write_whose_answer_was_lost_is_found_by_its_retry(tmp_path: Path) -> 
     body = json.dumps({"uri": uri, "name": "Ana", "body": "Did this arrive?"}).encode()
     with running_server(tmp_path, uri) as base:
         host, port = base.removeprefix("http://").split(":")
-        # The client sends the write and goes away before the answer (a dropped connection).
+        # The client sends the write and its connection drops before it reads the answer.
+        thread_url = f"{base}/api/v1/threads?uri={uri}"
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             sock.sendall(
                 b"POST /api/v1/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -219,11 +220,10 @@ def test_a_write_whose_answer_was_lost_is_found_by_its_retry(tmp_path: Path) -> 
                 + f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
                 + body
             )
-        thread_url = f"{base}/api/v1/threads?uri={uri}"
-        deadline = time.monotonic() + 30
-        while not _comments(thread_url):  # the server went on and stored it
-            assert time.monotonic() < deadline, "the dropped write was never stored"
-            time.sleep(0.05)
+            deadline = time.monotonic() + 30
+            while not _comments(thread_url):  # the server went on and stored it
+                assert time.monotonic() < deadline, "the write was never stored"
+                time.sleep(0.05)
         retry = urllib.request.Request(  # noqa: S310 - the loopback test server
             f"{base}/api/v1/comments",
             data=body,
