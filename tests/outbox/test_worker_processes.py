@@ -19,24 +19,10 @@ from pathlib import Path
 
 import pytest
 from tests.outbox.smtp_sink import SmtpSink
-from tests.outbox.worker_kills import kill_workers
+from tests.outbox.worker_kills import QUEUE, kill_workers
 from tests.servers import free_port
 
 pytestmark = pytest.mark.processes  # starts `rejoinder worker` and `rejoinder serve`
-
-QUEUE = """
-import os, sys, django
-os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"
-django.setup()
-from django.core.management import call_command
-from django.db import transaction
-from rejoinder.outbox.mailing import enqueue_mail
-call_command("migrate", verbosity=0)
-token, n = sys.argv[1], int(sys.argv[2])
-with transaction.atomic():
-    for i in range(n):
-        enqueue_mail(to=f"r{i}@example.org", subject=f"{token} {i}", text="x")
-"""
 
 
 @pytest.fixture
