@@ -179,6 +179,25 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
     return render_to_string("widget/box.html", context, request=request)
 
 
+def _reader_context(
+    request: HttpRequest,
+    page: Page,
+    comments: list[Comment],
+    reader: Commenter | None,
+    *,
+    reply_base: str | None = None,
+) -> dict:
+    """Return what showing `comments` to this request's reader needs, their votes included."""
+    return comment_context(
+        page,
+        comments,
+        reader_id=reader.pk if reader else None,
+        csrf_token=get_token(request),
+        my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
+        reply_base=reply_base,
+    )
+
+
 def render_passage_panel(
     request: HttpRequest, page: Page, start: int, end: int
 ) -> SafeString | None:
@@ -201,13 +220,7 @@ def render_passage_panel(
     reader = find_commenter(reader_key(request))
     comments = window.comments()
     context = {
-        **comment_context(
-            page,
-            comments,
-            reader_id=reader.pk if reader else None,
-            csrf_token=get_token(request),
-            my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
-        ),
+        **_reader_context(request, page, comments, reader),
         "nodes": window.nodes,
         "count": len(window.nodes),
         "quote": text[start:end],
@@ -238,12 +251,11 @@ def render_replies(
     comments = [parent, *window.comments()]
     here = replies_link(parent.pk, after)
     context = {
-        **comment_context(
+        **_reader_context(
+            request,
             page,
             comments,
-            reader_id=reader.pk if reader else None,
-            csrf_token=get_token(request),
-            my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
+            reader,
             reply_base=here + ("&" if "?" in here else "?") + "reply=",
         ),
         "window": window,
