@@ -125,9 +125,18 @@ class ApiClient:
     def delete(self, path: str, **extra: Any) -> Any:
         return self.call("delete", path, **extra)
 
-    def post_comment(self, uri: str, body: str = "A fair point.", **fields: Any) -> Any:
+    def post_comment(
+        self,
+        uri: str,
+        body: str = "A fair point.",
+        *,
+        headers: dict[str, str] | None = None,
+        **fields: Any,
+    ) -> Any:
         return self.post(
-            "/comments", {"uri": uri, "name": fields.pop("name", "Ana"), "body": body, **fields}
+            "/comments",
+            {"uri": uri, "name": fields.pop("name", "Ana"), "body": body, **fields},
+            headers=headers or {},
         )
 
 

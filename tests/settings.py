@@ -8,10 +8,6 @@ from rejoinder.config.settings import *  # noqa: F403
 
 TIME_ZONE = "America/Sao_Paulo"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test logins only
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 # SQLite tests run on a file, as production does: several connections (live server threads,
 # concurrent workers) then share it through WAL and the write lock, not an in-memory cache.

@@ -127,7 +127,6 @@ def serve(
         return 1
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
     from django.db import connections
 
     import rejoinder.config.asgi  # noqa: F401 - loaded before the fork, shared by the workers

@@ -50,6 +50,29 @@ def test_the_mail_catcher_keeps_each_message_in_a_maildir(caught: tuple[int, Pat
     assert len(list((maildir / "new").iterdir())) == 2
 
 
+def test_the_mail_catcher_keeps_a_message_sent_twice_once(caught: tuple[int, Path]) -> None:
+    port, maildir = caught
+    message = EmailMessage()
+    message["From"] = "Rejoinder <noreply@127.0.0.1>"
+    message["To"] = "ana@example.org"
+    message["Subject"] = "Tom replied"
+    message["Message-ID"] = "<comment-41.abc@127.0.0.1>"
+    message.set_content("Sent again by a worker that lost track of it")
+    for _ in range(2):
+        with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+            client.send_message(message)
+    _send(port, "Another", "<p>3</p>")
+    assert len(list((maildir / "new").iterdir())) == 2
+    # A catcher started again on the same Maildir still knows what it holds.
+    again = start_mailcatcher(port=0, maildir=maildir)
+    try:
+        with smtplib.SMTP("127.0.0.1", again.port, timeout=5) as client:
+            client.send_message(message)
+    finally:
+        again.stop()
+    assert len(list((maildir / "new").iterdir())) == 2
+
+
 def test_the_demo_mailbox_lists_caught_mail_and_shows_it_safely(
     admin_client: Client, caught: tuple[int, Path]
 ) -> None:

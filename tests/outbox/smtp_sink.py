@@ -34,7 +34,12 @@ class SmtpSink:
     """An SMTP server on a loopback port that keeps what it accepts and refuses on request.
 
     `refuse[address] = "550 5.1.1 No such user"` answers RCPT for that address so;
-    `data_reply` answers every DATA so; `delay` slows each DATA down (seconds).
+    `data_reply` answers every DATA so; `delay` slows each DATA down (seconds);
+    `drop_after_data` makes it take that many messages and close the connection instead of
+    answering (a server that fails after accepting).
+
+    `received` is every message as it arrived; `mailbox()` is what a reader would see: the
+    first copy of each Message-ID, as mail providers drop a duplicate.
     """
 
     def __init__(self) -> None:
@@ -42,6 +47,7 @@ class SmtpSink:
         self.refuse: dict[str, str] = {}
         self.data_reply: str | None = None
         self.delay = 0.0
+        self.drop_after_data = 0
         self.credentials: tuple[str, str] | None = None
         self.port = 0
         self._controller: _Controller | None = None
@@ -68,6 +74,10 @@ class SmtpSink:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), message, raw)
             )
+            drop = self.drop_after_data > 0
+            self.drop_after_data -= 1 if drop else 0
+        if drop:
+            server.transport.close()
         return "250 OK"
 
     def _authenticate(
@@ -101,3 +111,16 @@ class SmtpSink:
     def subjects(self) -> Counter[str]:
         with self._lock:
             return Counter(str(r.message["Subject"]) for r in self.received)
+
+    def mailbox(self) -> list[Received]:
+        """Return the messages a reader's mailbox holds: one per Message-ID, the first copy."""
+        kept: dict[str, Received] = {}
+        with self._lock:
+            for received in self.received:
+                kept.setdefault(str(received.message["Message-ID"]), received)
+        return list(kept.values())
+
+    def copies(self) -> Counter[str]:
+        """Return how many times each Message-ID arrived."""
+        with self._lock:
+            return Counter(str(r.message["Message-ID"]) for r in self.received)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +14,14 @@ from tests.outbox.smtp_sink import SmtpSink
 
 from rejoinder.outbox.mailing import enqueue_mail
 from rejoinder.outbox.models import MailSuppression, OutboxMail
-from rejoinder.outbox.sending import backoff_seconds, claim_due, purge_old_mail, send_due
+from rejoinder.outbox.sending import (
+    backoff_seconds,
+    build_message,
+    claim_due,
+    purge_old_mail,
+    send_due,
+    start_sending,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,14 +178,82 @@ def test_a_mail_that_every_worker_dies_on_is_given_up_after_the_maximum_attempts
     queue(1)
     lease = timedelta(seconds=settings.REJOINDER["EMAIL_LEASE_SECONDS"] + 1)
     now = timezone.now()
-    for _ in range(3):  # three workers take it and die
+    for _ in range(3):  # three workers take it, start handing it over and die
+        (mail,) = claim_due(limit=1, now=now)
+        assert start_sending(mail, now=now)
+        now += lease
+    assert send_due(now=now) == 1
+    mail = OutboxMail.objects.get()
+    assert (mail.status, mail.attempts, mail.resends) == ("failed", 3, 2)
+    assert "died" in mail.last_error
+    assert mail.handed_at is None
+    assert not smtp.received
+
+
+def test_workers_that_die_before_starting_a_mail_use_up_none_of_its_tries(
+    smtp: SmtpSink, settings: Any
+) -> None:
+    max_attempts = settings.REJOINDER["EMAIL_MAX_ATTEMPTS"]
+    queue(1)
+    lease = timedelta(seconds=settings.REJOINDER["EMAIL_LEASE_SECONDS"] + 1)
+    now = timezone.now()
+    for _ in range(max_attempts + 2):  # each worker claims the batch and is killed at once
         claim_due(limit=1, now=now)
         now += lease
     assert send_due(now=now) == 1
     mail = OutboxMail.objects.get()
-    assert (mail.status, mail.attempts) == ("failed", 4)
-    assert "died" in mail.last_error
-    assert not smtp.received
+    assert (mail.status, mail.attempts, mail.resends) == ("sent", 1, 0)
+    assert smtp.subjects() == {"Mail 0": 1}
+
+
+def test_a_mail_whose_worker_died_while_handing_it_over_goes_out_again_as_the_same_message(
+    smtp: SmtpSink, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    queue(3, html="<p>Tom replied.</p>")
+    now = timezone.now()
+    claimed = claim_due(limit=3, now=now)
+    # The first worker sends the first mail: it records the hand-over, the server takes the
+    # message, and the worker is killed before it can record that the server said yes.
+    assert start_sending(claimed[0], now=now)
+    with smtplib.SMTP("127.0.0.1", smtp.port, timeout=5) as client:
+        client.send_message(build_message(claimed[0]), to_addrs=[claimed[0].to_address])
+
+    caplog.set_level(logging.WARNING, "rejoinder.outbox.sending")
+    lease = timedelta(seconds=settings.REJOINDER["EMAIL_LEASE_SECONDS"] + 1)
+    assert send_due(now=now + lease) == 3  # the next worker takes the whole batch over
+    assert set(statuses().values()) == {"sent"}
+    resent = OutboxMail.objects.get(pk=claimed[0].pk)
+    assert (resent.attempts, resent.resends) == (2, 1)  # the one in doubt, sent again
+    assert set(OutboxMail.objects.exclude(pk=resent.pk).values_list("resends", "attempts")) == {
+        (0, 1)  # never started: sent once, no try lost
+    }
+    (line,) = caplog.records
+    assert resent.message_id in line.getMessage()
+    # Byte for byte the same message: the reader's mailbox drops the copy by its Message-ID.
+    first, again = (r.raw for r in smtp.received if r.message["Message-ID"] == resent.message_id)
+    assert first == again
+    assert smtp.copies()[resent.message_id] == 2
+    assert sorted(str(r.message["Subject"]) for r in smtp.mailbox()) == [
+        "Mail 0",
+        "Mail 1",
+        "Mail 2",
+    ]
+
+
+def test_a_mail_the_server_took_before_dropping_the_line_is_sent_again_identical(
+    smtp: SmtpSink,
+) -> None:
+    (mail,) = queue(1, html="<p>A digest of <b>three</b> comments.</p>")
+    smtp.drop_after_data = 1  # the server takes the message, then fails before answering
+    now = timezone.now()
+    assert send_due(now=now) == 1
+    assert OutboxMail.objects.get().status == "queued"
+    assert send_due(now=now + timedelta(seconds=backoff_seconds(1))) == 1
+    assert OutboxMail.objects.get().status == "sent"
+    first, again = (r.raw for r in smtp.received)
+    assert first == again
+    assert len(smtp.mailbox()) == 1
+    assert build_message(mail).as_bytes() == build_message(mail).as_bytes()
 
 
 def test_a_temporary_refusal_defers_only_that_mail(smtp: SmtpSink) -> None:

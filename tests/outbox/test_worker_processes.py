@@ -19,23 +19,10 @@ from pathlib import Path
 
 import pytest
 from tests.outbox.smtp_sink import SmtpSink
+from tests.outbox.worker_kills import QUEUE, kill_workers
 from tests.servers import free_port
 
 pytestmark = pytest.mark.processes  # starts `rejoinder worker` and `rejoinder serve`
-
-QUEUE = """
-import os, sys, django
-os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"
-django.setup()
-from django.core.management import call_command
-from django.db import transaction
-from rejoinder.outbox.mailing import enqueue_mail
-call_command("migrate", verbosity=0)
-token, n = sys.argv[1], int(sys.argv[2])
-with transaction.atomic():
-    for i in range(n):
-        enqueue_mail(to=f"r{i}@example.org", subject=f"{token} {i}", text="x")
-"""
 
 
 @pytest.fixture
@@ -148,3 +135,19 @@ def test_serve_runs_a_worker_that_sends_mail_and_stops_with_the_server(
         server.wait(timeout=60)
     _wait_for(lambda: not _alive(workers[0]), timeout=20)
     assert _mine(sink, token) == {f"{token} {i}": 1 for i in range(3)}
+
+
+def test_workers_killed_mid_batch_deliver_every_mail_once(tmp_path: Path, sink: SmtpSink) -> None:
+    """SIGKILL a real `rejoinder worker` in the middle of its batches (scripts/worker_kills.py
+    does it twenty times and prints the figures)."""
+    sink.delay = 0.002
+    report = kill_workers(tmp_path, sink, kills=4, mails=160, batch=20, seed=17)
+    assert report.kills == 4
+    assert report.statuses == {"sent": 160}
+    # Every mail is in the reader's mailbox, once.
+    assert report.mailbox_ids == report.expected_ids
+    # A mail the server took twice was the one in flight when its worker died: recorded as
+    # sent again in doubt, and the same bytes, which the mailbox dropped by its Message-ID.
+    assert report.copies_identical
+    assert report.copies_explained()
+    assert report.transmissions == sum(report.copies.values())

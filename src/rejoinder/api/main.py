@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from rejoinder.api import comments, inline, moderation, pages, ratings
+from rejoinder.api import comments, idempotency, inline, moderation, pages, ratings
 from rejoinder.errors import RateLimited, RejoinderError
 from rejoinder.web.responses import PROBLEM_JSON, problem
 
@@ -24,13 +24,40 @@ class RejoinderAPI(NinjaAPI):
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        for operations in schema["paths"].values():
-            for operation in operations.values():
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
                 for status, response in operation["responses"].items():
                     content = response.get("content", {})
                     if int(status) >= 400 and self.renderer.media_type in content:
                         response["content"] = {PROBLEM_JSON: content[self.renderer.media_type]}
+                if idempotency.applies_to(method.upper(), path):
+                    _document_idempotency(operation)
         return schema
+
+
+def _document_idempotency(operation: dict[str, Any]) -> None:
+    """Declare the Idempotency-Key header of a write and the header marking a replayed answer."""
+    operation.setdefault("parameters", []).append(
+        {
+            "in": "header",
+            "name": idempotency.HEADER,
+            "required": False,
+            "description": (
+                "A key of your choosing (a UUID) that makes retrying this write safe: a retry "
+                "with the same key and the same request gets the first successful answer again "
+                "and changes nothing. Kept 24 hours; the same key with another request is 422."
+            ),
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+        }
+    )
+    for status, response in operation["responses"].items():
+        if 200 <= int(status) < 300:
+            response.setdefault("headers", {})[idempotency.REPLAYED_HEADER] = {
+                "description": "`true` when this is the stored answer to an earlier request "
+                "with the same Idempotency-Key.",
+                "required": False,
+                "schema": {"type": "string", "enum": ["true"]},
+            }
 
 
 api = RejoinderAPI(
@@ -41,7 +68,10 @@ api = RejoinderAPI(
         "comment on passages of an article (inline feedback). "
         "Writes need `Content-Type: application/json`. A reader is identified by the signed "
         "token the API returns as `reader` on a first write; send it back in the "
-        "`X-Rejoinder-Reader` header (pages on this server use a cookie instead)."
+        "`X-Rejoinder-Reader` header (pages on this server use a cookie instead). "
+        "Every write takes an `Idempotency-Key` header (a UUID of your choosing): a retry with "
+        "the same key and request gets the first successful answer again, marked "
+        "`Idempotent-Replayed: true`, and changes nothing; keys are kept 24 hours."
     ),
     urls_namespace="api",
     # Reader endpoints declare no cookie-based auth, so ninja adds no CSRF check there:

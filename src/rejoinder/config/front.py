@@ -112,7 +112,9 @@ class Front:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.pool.shutdown(wait=True)
+                # Wait for the threads off the loop: a thread streaming an answer needs the
+                # loop to send its chunks, so blocking the loop here would wait forever.
+                await asyncio.to_thread(self.pool.shutdown, wait=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -203,11 +205,12 @@ class Front:
                 return started[0], started[1], content
 
             async def sending(message: Message) -> None:
-                # The server's `send` returns an awaitable, not necessarily a coroutine.
-                await send(message)
+                await send(message)  # granian's send returns an awaitable, not a coroutine
 
             def send_now(message: Message) -> None:
-                asyncio.run_coroutine_threadsafe(sending(message), loop).result()
+                # A client that stopped reading must not hold this thread for ever.
+                sent = asyncio.run_coroutine_threadsafe(sending(message), loop)
+                sent.result(timeout=self.limits.body_seconds)
 
             send_now({"type": "http.response.start", "status": started[0], "headers": started[1]})
             for chunk in result:

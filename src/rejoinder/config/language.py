@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.http import HttpRequest, HttpResponse
@@ -108,7 +109,12 @@ def site_speech(kwargs: dict[str, Any]) -> Speech | None:
             found = cache.get(_speech_key(site_id))
             if found is not None:
                 return Speech(*found)
-        row = read(value)
+        try:
+            row = read(value)
+        except DatabaseError:
+            # The database is busy or gone: speak the server's language; the view meets the
+            # same fault and answers it (config/faults.py).
+            return None
         if row is None:
             return None
         cache.set(owner_key, row[0], _SITE_OF_SECONDS)

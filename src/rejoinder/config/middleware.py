@@ -10,7 +10,6 @@ from email.parser import BytesParser
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
@@ -20,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from rejoinder.config.faults import answer_fault
 from rejoinder.web.responses import problem, wants_fragment
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -79,11 +79,12 @@ def csp_nonce(request: HttpRequest) -> dict[str, str]:
 
 
 class RequestGuardMiddleware:
-    """Refuse malformed requests before any parsing, and turn SQLite lock timeouts into 503.
+    """Refuse malformed requests before any parsing, and turn database faults into 503.
 
     A query string that is not UTF-8 or carries NUL bytes is refused here, once, so no view
-    has to think about it. "database is locked" after the busy timeout is a load condition,
-    not a bug: the client gets 503 with Retry-After and nothing was written.
+    has to think about it. "database is locked" after the busy timeout, a full disk or a
+    database that cannot be reached are conditions, not bugs: the client gets 503 with
+    Retry-After and nothing was written (config/faults.py).
     """
 
     def __init__(self, get_response: Handler) -> None:
@@ -167,14 +168,11 @@ class RequestGuardMiddleware:
         )
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        """Answer 503 with Retry-After when SQLite stayed locked past the busy timeout."""
-        if not isinstance(exception, OperationalError):
-            return None
-        if "locked" not in str(exception) and "busy" not in str(exception):
-            return None
-        response = self._respond(request, 503, _("Busy"), _("The server is busy; try again."))
-        response["Retry-After"] = "1"
-        return response
+        """Answer 503 with Retry-After when the database is busy, full or unreachable.
+
+        The view's transaction rolled back, so nothing was written (config/faults.py).
+        """
+        return answer_fault(request, exception)
 
     def _bad(self, request: HttpRequest, detail: str) -> HttpResponse:
         return self._respond(request, 400, _("Bad request"), detail)

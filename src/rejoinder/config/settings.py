@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it needs the reader and the moderator, and runs the view in the key's transaction.
+    "rejoinder.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "rejoinder.config.urls"
@@ -191,12 +193,14 @@ TIME_ZONE = _env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Static files are served by WhiteNoise straight from the installed package (the apps'
+# static/ folders, found through Django's finders when a process starts): nothing is
+# collected, so the data directory holds data only (docs/decisions.md, "Static files").
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -262,6 +266,8 @@ REJOINDER: dict[str, Any] = {
     "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
+    # How long the answer to an API write sent with an Idempotency-Key is kept for retries.
+    "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),
     # Outgoing mail (rejoinder.outbox): one URL, parsed and checked by outbox/transport.py.
     "EMAIL_URL": _env("EMAIL_URL", "smtp://localhost:25"),
     "EMAIL_FROM": _env("EMAIL_FROM", f"Rejoinder <noreply@{urlsplit(PUBLIC_URL).hostname}>"),

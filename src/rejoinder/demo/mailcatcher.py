@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import mailbox
 import threading
+from email import policy
+from email.parser import BytesHeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +20,42 @@ from aiosmtpd.controller import Controller
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 
 
+def message_id_of(content: bytes) -> str | None:
+    """Return the Message-ID header of a raw message, or None when it has none."""
+    headers = BytesHeaderParser(policy=policy.default).parsebytes(content)
+    value = headers.get("Message-ID")
+    return str(value).strip() if value else None
+
+
 class MaildirHandler:
-    """aiosmtpd handler: store each message, as received, in one Maildir."""
+    """aiosmtpd handler: store each message, as received, in one Maildir, once.
+
+    A message whose Message-ID is already in the Maildir is accepted and dropped, as mail
+    providers drop duplicates: a sender that sends a mail again after losing track of it
+    (Rejoinder's worker after a crash) does not show it twice.
+    """
 
     def __init__(self, maildir: Path) -> None:
         self.box = mailbox.Maildir(maildir, create=True)
+        self.seen: set[str] = set()
+        for key in self.box.iterkeys():
+            with self.box.get_file(key) as stored:
+                found = message_id_of(stored.read())
+            if found:
+                self.seen.add(found)
+        self._lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         content = envelope.original_content or envelope.content
         if isinstance(content, str):
             content = content.encode("utf-8")
-        self.box.add(content)
+        message_id = message_id_of(content)
+        with self._lock:
+            if message_id is not None and message_id in self.seen:
+                return "250 Already delivered (same Message-ID); not stored again"
+            self.box.add(content)
+            if message_id is not None:
+                self.seen.add(message_id)
         return "250 Message accepted for delivery"
 
 

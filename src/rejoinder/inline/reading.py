@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.models import Comment, CommentStatus, body_digest
-from rejoinder.comments.thread import ThreadWindow, read_thread
+from rejoinder.comments.thread import ReplyLimits, ThreadWindow, read_thread
 from rejoinder.errors import NotFound
 from rejoinder.inline.models import Anchor, ArticleRevision, FoundBy, Prompt
 from rejoinder.inline.text import BLOCK_SEPARATOR, ArticleText, extract_text
@@ -205,10 +205,12 @@ def read_inline_thread(
     *,
     page_number: int = 1,
     page_size: int | None = None,
+    replies: ReplyLimits | None = None,
 ) -> ThreadWindow:
     """Return a window of the thread with only the top-level comments about a passage.
 
-    `after` is a cursor from `comments.thread.decode_cursor`, as for `read_thread`.
+    `after` is a cursor from `comments.thread.decode_cursor`, and `replies` limits the
+    replies shown, as for `read_thread`.
     """
     return read_thread(
         page=page,
@@ -217,6 +219,7 @@ def read_inline_thread(
         page_size=page_size,
         after=after,
         top_level=ABOUT_A_PASSAGE,
+        replies=replies,
     )
 
 

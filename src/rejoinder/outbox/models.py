@@ -11,7 +11,10 @@ class OutboxMail(models.Model):
     """One message to one recipient, written in the transaction of the change that caused it.
 
     The worker moves it queued → sending (under a lease) → sent, or back to queued with a
-    later `next_attempt_at` after a temporary failure, or to failed.
+    later `next_attempt_at` after a temporary failure, or to failed. `handed_at` is written
+    (and committed) before the message is handed to the SMTP server and cleared with the
+    outcome, so a worker that takes over a dead worker's lease knows which mail was in flight.
+    `message_id` never changes: a mail sent again is the same message, which receivers drop.
     """
 
     class Status(models.TextChoices):
@@ -49,6 +52,23 @@ class OutboxMail(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
     locked_until = models.DateTimeField(_("lease ends"), null=True, blank=True)
+    handed_at = models.DateTimeField(
+        _("handed to SMTP"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set before the message goes to the SMTP server, cleared with the outcome: a mail "
+            "still marked when its worker's lease ends may have been delivered."
+        ),
+    )
+    resends = models.PositiveSmallIntegerField(
+        _("sent again in doubt"),
+        default=0,
+        help_text=_(
+            "Times it was sent again, with the same Message-ID, after a worker stopped while "
+            "handing it over."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

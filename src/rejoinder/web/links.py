@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from rejoinder.comments.models import Comment
-from rejoinder.comments.thread import page_number_of, parse_sort
+from rejoinder.comments.thread import batch_showing, page_number_of, parse_sort
 from rejoinder.pages.models import CommentSort, Page
 
 ALL = "all"
@@ -44,15 +44,29 @@ def comment_form_link(page: Page) -> str:
     return f"{page.get_absolute_url()}#comment-form"
 
 
+def replies_link(parent_id: int, after: str | None = None) -> str:
+    """Return the link to a comment's replies (from the first, or after a cursor's reply):
+    a page of its own without JavaScript, the list to insert for the box's script."""
+    base = reverse("widget:replies", kwargs={"comment_id": parent_id})
+    return f"{base}?{urlencode({'after': after})}" if after else base
+
+
 def comment_link(comment: Comment, *, posted: bool = False) -> str:
     """Return the URL that opens the page of the thread showing this comment, scrolled to it.
 
-    `posted` adds the flag that makes the box tell the comment's author it was posted.
+    A reply the thread's page leaves out (past the replies it shows under a comment) is
+    shown on its parent's page of replies, starting with it. `posted` adds the flag that
+    makes the box tell the comment's author it was posted.
     """
     site = comment.page.site
     sort = parse_sort(None, site.default_sort)
+    flag = f"{POSTED_PARAMETER}={comment.pk}" if posted else ""
+    batch = batch_showing(comment, sort=sort)
+    if batch is not None:
+        link = replies_link(*batch)
+        joiner = "&" if "?" in link else "?"
+        return f"{link}{joiner + flag if flag else ''}#comment-{comment.pk}"
     number = page_number_of(comment, sort=sort, page_size=site.page_size)
-    flag = f"&{POSTED_PARAMETER}={comment.pk}" if posted else ""
     return page_link(comment.page, sort=sort, page_number=number).replace(
-        "#comments", f"{flag}#comment-{comment.pk}"
+        "#comments", f"{'&' + flag if flag else ''}#comment-{comment.pk}"
     )

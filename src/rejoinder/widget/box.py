@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
-from rejoinder.comments.thread import decode_cursor, own_hidden_comments, read_thread
+from rejoinder.comments.thread import (
+    PAGED_REPLIES,
+    decode_cursor,
+    decode_reply_cursor,
+    own_hidden_comments,
+    read_replies,
+    read_thread,
+)
 from rejoinder.comments.voting import votes_by
 from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
 from rejoinder.inline.reading import PassageView, PromptView, prompts_for, read_inline_thread
@@ -26,7 +33,15 @@ from rejoinder.pages.embedding import EmbeddedPage
 from rejoinder.pages.models import Article, CommentSort, Page, Site
 from rejoinder.ratings.rating import rating_by
 from rejoinder.request_identity import reader_key
-from rejoinder.web.links import INLINE, comment_form_link, page_link
+from rejoinder.web.links import (
+    INLINE,
+    POSTED_PARAMETER,
+    comment_form_link,
+    comment_link,
+    page_link,
+    replies_link,
+)
+from rejoinder.web.query import small_int
 from rejoinder.widget.box_request import BoxRequest
 from rejoinder.widget.caching import (
     cached_markup,
@@ -58,6 +73,7 @@ def render_thread(
             page_number=box.page_number,
             page_size=page.site.page_size,
             after=decode_cursor(box.after) if box.after else None,
+            replies=PAGED_REPLIES,
         )
         if reader is not None:
             own = own_hidden if own_hidden is not None else own_hidden_comments(page, reader)
@@ -164,6 +180,25 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
     return render_to_string("widget/box.html", context, request=request)
 
 
+def _reader_context(
+    request: HttpRequest,
+    page: Page,
+    comments: list[Comment],
+    reader: Commenter | None,
+    *,
+    reply_base: str | None = None,
+) -> dict:
+    """Return what showing `comments` to this request's reader needs, their votes included."""
+    return comment_context(
+        page,
+        comments,
+        reader_id=reader.pk if reader else None,
+        csrf_token=get_token(request),
+        my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
+        reply_base=reply_base,
+    )
+
+
 def render_passage_panel(request: HttpRequest, page: Page, found: PassageView) -> SafeString:
     """Return the panel listing the comments on one highlighted passage.
 
@@ -175,6 +210,7 @@ def render_passage_panel(request: HttpRequest, page: Page, found: PassageView) -
         sort=CommentSort.OLDEST,
         page_size=None,
         top_level=Q(pk__in=found.comment_ids),
+        replies=PAGED_REPLIES,
     )
     selector: dict[str, object] = {
         "exact": found.exact,
@@ -196,13 +232,7 @@ def render_passage_panel(request: HttpRequest, page: Page, found: PassageView) -
     reader = find_commenter(reader_key(request))
     comments = window.comments()
     context = {
-        **comment_context(
-            page,
-            comments,
-            reader_id=reader.pk if reader else None,
-            csrf_token=get_token(request),
-            my_votes=votes_by(reader, [c.pk for c in comments]) if reader else {},
-        ),
+        **_reader_context(request, page, comments, reader),
         "nodes": window.nodes,
         "count": len(window.nodes),
         "quote": selector["exact"],
@@ -234,3 +264,41 @@ def render_new_box(
         "rate_action": rate_action,
     }
     return render_to_string("widget/box.html", context, request=request)
+
+
+def render_replies(
+    request: HttpRequest, parent: Comment, *, after: str | None, reply_to: int | None = None
+) -> tuple[str, dict]:
+    """Return the next batch of a comment's replies for this reader: the list markup (what the
+    box's script inserts) and the context of the page that shows it without the script.
+
+    Raises InvalidInput (field `after`) for a cursor that is not one.
+    """
+    window = read_replies(parent=parent, after=decode_reply_cursor(after) if after else None)
+    page = parent.page
+    reader = find_commenter(reader_key(request))
+    comments = [parent, *window.comments()]
+    here = replies_link(parent.pk, after)
+    context = {
+        **_reader_context(
+            request,
+            page,
+            comments,
+            reader,
+            reply_base=here + ("&" if "?" in here else "?") + "reply=",
+        ),
+        "window": window,
+        "parent": parent,
+        "reader_name": reader.display_name if reader else "",
+        "reply_to": reply_to,
+        "here_link": here,
+        "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
+        "next_link": replies_link(parent.pk, window.next_cursor) if window.more_replies else "",
+    }
+    markup = render_to_string("widget/replies.html", context, request=request)
+    context.update(
+        replies=mark_safe(markup),  # noqa: S308 - our own template output
+        discussion_link=comment_link(parent),
+        status_message=_posted_message(page, reader, small_int(request.GET.get(POSTED_PARAMETER))),
+    )
+    return markup, context

@@ -24,4 +24,5 @@ urlpatterns = [
     path("discussion/comments/<id:comment_id>/delete", views.delete, name="delete"),
     path("discussion/comments/<id:comment_id>/vote", views.vote, name="vote"),
     path("discussion/comments/<id:comment_id>/report", views.report, name="report"),
+    path("discussion/comments/<id:comment_id>/replies", views.replies, name="replies"),
 ]

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,7 +43,13 @@ from rejoinder.web.embedding import embeddable, site_of_comment, site_of_page
 from rejoinder.web.links import comment_form_link, comment_link, page_link
 from rejoinder.web.query import small_int
 from rejoinder.web.responses import field_errors, problem, refuse, wants_fragment
-from rejoinder.widget.box import held_notice, render_box, render_passage_panel, render_thread
+from rejoinder.widget.box import (
+    held_notice,
+    render_box,
+    render_passage_panel,
+    render_replies,
+    render_thread,
+)
 from rejoinder.widget.box_request import BoxRequest
 from rejoinder.widget.caching import inline_total
 from rejoinder.widget.context import comment_context
@@ -103,6 +110,32 @@ def thread_fragment(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 @embeddable(site_of_page)
+@require_GET
+def replies(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Show the next replies under a comment ("N more replies"): a page without JavaScript,
+    the list markup the box's script inserts with it (same URL, by the fragment header)."""
+    parent = get_object_or_404(
+        Comment.objects.select_related("page__site"),
+        pk=comment_id,
+        status__in=(CommentStatus.PUBLISHED, CommentStatus.REMOVED),
+    )
+    try:
+        markup, context = render_replies(
+            request,
+            parent,
+            after=request.GET.get("after") or None,
+            reply_to=small_int(request.GET.get("reply")),
+        )
+    except RejoinderError as exc:
+        return refuse(request, exc, "widget/message.html", {})
+    if wants_fragment(request):
+        response = HttpResponse(markup)
+    else:
+        response = render(request, "widget/replies_page.html", context)
+    patch_vary_headers(response, ["X-Rejoinder-Fragment"])
+    return response
+
+
 @require_GET
 @revalidated(page_by_id)
 def box_fragment(request: HttpRequest, page_id: int) -> HttpResponse:

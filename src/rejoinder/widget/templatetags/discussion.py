@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 
 from rejoinder.comments.models import Comment
 from rejoinder.moderation.timing import issue_form_stamp
+from rejoinder.web import links
 from rejoinder.widget.avatars import avatar_colour, initials
 
 register = template.Library()
@@ -27,6 +28,12 @@ def get_vote(votes: dict[int, int] | None, comment_id: int) -> int:
 def get_item(mapping: dict[int, Any] | None, key: int) -> Any:
     """Return mapping[key] from a {comment id: value} map, or None when absent."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def replies_link(comment_id: int, after: str | None) -> str:
+    """Return the link to a comment's replies after the cursor `after` (from the first: None)."""
+    return links.replies_link(comment_id, after)
 
 
 @register.simple_tag

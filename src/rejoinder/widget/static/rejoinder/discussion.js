@@ -388,6 +388,29 @@ async function loadMore(root, link) {
   focusComment(first);
 }
 
+// "N more replies": the next replies of a comment go into its list, the link moves after them.
+async function loadReplies(root, link) {
+  link.setAttribute("aria-busy", "true");
+  const response = await send(link.dataset.rjReplies);
+  if (!response.ok) {
+    link.removeAttribute("aria-busy");
+    announce(root, await problemDetail(response));
+    return;
+  }
+  const nodes = parseFragment(await response.text());
+  const more = nodes.find((n) => n.matches(".rj-more-replies"));
+  const holder = link.closest(".rj-more-replies");
+  const list = holder.parentElement.querySelector(":scope > .rj-replies");
+  // A reply this reader posted in place may come back in the batch: skip any already shown.
+  const added = Array.from(nodes.find((n) => n.matches(".rj-replies"))?.children || []).filter(
+    (item) => item.matches(".rj-comment") && !document.getElementById(item.id),
+  );
+  list.append(...added);
+  holder.replaceWith(...(more ? [more] : []));
+  enhance(root, root);
+  focusComment(added[0]);
+}
+
 function wireForm(root, form) {
   if (form.dataset.rjWired) return;
   form.dataset.rjWired = "1";
@@ -459,6 +482,7 @@ export function init(root) {
     else if (link.dataset.rjEdit) { event.preventDefault(); openEditor(root, link); }
     else if (link.dataset.rjDelete) { event.preventDefault(); onDelete(root, link); }
     else if (link.dataset.rjFragment) { event.preventDefault(); loadMore(root, link); }
+    else if (link.dataset.rjReplies) { event.preventDefault(); loadReplies(root, link); }
   });
   root.addEventListener("keydown", (event) => {
     if (event.key !== "Escape" || event.defaultPrevented || !(event.target instanceof Element)) return;
