@@ -50,6 +50,20 @@ _PURGE_CHUNK = 1000
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+FORM_KEY_FIELD = "form_key"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _is_form_post(request: HttpRequest) -> bool:
+    """Tell whether a request is a form posted to one of the box's endpoints with its key."""
+    return (
+        request.method == "POST"
+        and not request.path.startswith(API_PREFIX)
+        and request.content_type in _FORM_TYPES
+        and FORM_KEY_FIELD in request.POST
+    )
+
+
 def applies_to(method: str, path: str) -> bool:
     """Tell whether a request is an API write that takes an Idempotency-Key."""
     return method in WRITE_METHODS and path.startswith(API_PREFIX) and path not in NOT_WRITES
@@ -85,6 +99,8 @@ def _replay(stored: IdempotentRequest) -> HttpResponse:
         del response["Content-Type"]
     if stored.cookies:
         response.cookies.load(stored.cookies)
+    if stored.location:
+        response["Location"] = stored.location
     response[REPLAYED_HEADER] = "true"
     return response
 
@@ -117,6 +133,8 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.META.get(META_KEY)
+        if key is None and _is_form_post(request):
+            return self._form(request)
         if key is None or not applies_to(request.method or "", request.path):
             return self.get_response(request)
         if not _VALID_KEY.fullmatch(key):
@@ -129,9 +147,34 @@ class IdempotencyMiddleware:
                 ),
                 field=HEADER,
             )
-        owner = _owner(request)
         path = request.get_full_path()
         fingerprint = _digest(request.method or "", path, request.body)
+        return self._once(request, key, fingerprint, stored_statuses=range(200, 300))
+
+    def _form(self, request: HttpRequest) -> HttpResponse:
+        """A comment form posted with its key: the same form again gets the first answer (its
+        redirect, or the script's fragment); another text with a reused key (a page kept by the
+        browser) is simply a new comment."""
+        key = request.POST.get(FORM_KEY_FIELD, "")
+        if not _VALID_KEY.fullmatch(key):
+            return self.get_response(request)
+        fields = sorted(
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken"
+            for value in values
+        )
+        fingerprint = _digest(request.method or "", request.get_full_path(), repr(fields))
+        return self._once(request, key, fingerprint, stored_statuses=range(200, 400))
+
+    def _once(
+        self, request: HttpRequest, key: str, fingerprint: str, *, stored_statuses: range
+    ) -> HttpResponse:
+        form = request.META.get(META_KEY) is None
+        # A form's key is a secret of one rendered form, not the reader's choice: its first post
+        # may give the reader their token, so the owner is the form itself.
+        owner = _digest("form") if form else _owner(request)
+        path = request.get_full_path()
         with transaction.atomic():
             now = timezone.now()
             mine = IdempotentRequest.objects.filter(
@@ -153,15 +196,18 @@ class IdempotencyMiddleware:
                 # Answered before (or just now, by a request we waited for).
                 stored = mine.get()
                 if stored.fingerprint != fingerprint:
+                    if form:
+                        return self.get_response(request)
                     return _refuse_other_request(stored)
                 return _replay(stored)
             response = self.get_response(request)
-            if 200 <= response.status_code < 300 and not response.streaming:
+            if response.status_code in stored_statuses and not response.streaming:
                 IdempotentRequest.objects.filter(pk=record.pk).update(
                     status=response.status_code,
                     content_type=response.get("Content-Type", ""),
                     body=response.content,
                     cookies=_cookies(response),
+                    location=response.get("Location", "")[:2000],
                 )
             elif response.status_code >= 500:
                 transaction.set_rollback(True)  # the write failed: keep nothing of it

@@ -25,6 +25,7 @@ class IdempotentRequest(models.Model):
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     body = models.BinaryField(_("body"), blank=True, default=b"")
     cookies = models.TextField(_("cookies set"), blank=True)
+    location = models.CharField(_("redirected to"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -51,6 +51,32 @@ class PublicGZipMiddleware(GZipMiddleware):
         return super().process_response(request, response)
 
 
+FORM_KEY_PLACEHOLDER = b"__rj_form_key__"
+
+
+class FormKeyMiddleware:
+    """Give every comment form in an HTML answer a key of its own (the placeholder the
+    templates, cached markup included, carry): posted again after a lost answer, a form
+    gets the first answer back instead of a second comment (api/idempotency.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            isinstance(response, HttpResponse)
+            and not response.streaming
+            and FORM_KEY_PLACEHOLDER in response.content
+        ):
+            pieces = response.content.split(FORM_KEY_PLACEHOLDER)
+            keys = (secrets.token_urlsafe(18).encode() for _ in pieces[1:])
+            response.content = pieces[0] + b"".join(
+                k + p for k, p in zip(keys, pieces[1:], strict=True)
+            )
+        return response
+
+
 class SecurityHeadersMiddleware:
     """Give every response a CSP (scripts from self or by nonce) and the other safety headers."""
 

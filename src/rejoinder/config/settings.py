@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "rejoinder.config.middleware.PublicGZipMiddleware",  # first: compresses the final body
+    "rejoinder.config.middleware.FormKeyMiddleware",  # then: fills each form's key in
     "rejoinder.config.middleware.SecurityHeadersMiddleware",
     "rejoinder.config.language.LanguageMiddleware",  # before the guards: they explain refusals
     "rejoinder.config.middleware.RequestGuardMiddleware",
