@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -19,6 +19,7 @@ from rejoinder.comments.models import Comment, Commenter, Vote
 from rejoinder.inline.models import Anchor, Prompt
 from rejoinder.moderation.models import Ban
 from rejoinder.pages.models import Page, Site
+from rejoinder.portability.exporting_xml import export_disqus, export_wxr
 from rejoinder.portability.models import Linkback, SourceLink
 from rejoinder.ratings.models import Rating
 from rejoinder.subscriptions.models import Subscription
@@ -334,4 +335,8 @@ def models_exported() -> Iterable[type[Model]]:
     return (Commenter, Page, Prompt, Comment, Anchor, Vote, Rating, Subscription, Linkback, Ban)
 
 
-EXPORTERS = {"jsonl": export_jsonl}
+EXPORTERS: dict[str, Callable[[Site, TextIO], int]] = {
+    "jsonl": export_jsonl,
+    "wxr": export_wxr,
+    "disqus": export_disqus,
+}

@@ -853,7 +853,13 @@ class Writer:
         comment_ids = self._comment_ids(list({a.comment_key for a in self.answers}))
         prompts = {
             k: v
-            for k, v in self._linked("prompt", list({a.prompt_key for a in self.answers})).items()
+            for k, v in self._linked(
+                "prompt",
+                list(
+                    {a.prompt_key for a in self.answers}
+                    | {a.fallback_key or "" for a in self.answers}
+                ),
+            ).items()
             if v
         }
         rows = {
