@@ -16,9 +16,16 @@ from typing import Any, TextIO
 from django.db.models import Model, Q, QuerySet
 
 from rejoinder.comments.models import Comment, Commenter, Vote
-from rejoinder.inline.models import Anchor, Prompt
-from rejoinder.moderation.models import Ban
-from rejoinder.pages.models import Page, Site
+from rejoinder.inline.models import Anchor, ArticleRevision, Prompt
+from rejoinder.moderation.models import (
+    AuditEntry,
+    Ban,
+    Flag,
+    ModeratorRole,
+    PageModeration,
+    SiteModeration,
+)
+from rejoinder.pages.models import Article, Page, Site
 from rejoinder.portability.exporting_xml import export_disqus, export_wxr
 from rejoinder.portability.models import Linkback, SourceLink
 from rejoinder.ratings.models import Rating
@@ -126,6 +133,7 @@ def export_jsonl(site: Site, out: TextIO) -> int:
         | Q(pk__in=Vote.objects.filter(comment__page__site=site).values("voter_id"))
         | Q(pk__in=Rating.objects.filter(page__site=site).values("rater_id"))
         | Q(pk__in=Ban.objects.filter(site=site, commenter__isnull=False).values("commenter_id"))
+        | Q(pk__in=Flag.objects.filter(comment__page__site=site).values("reader_id"))
     )
     for person, sources in _with_sources(site, "commenter", people):
         _line(
@@ -159,6 +167,8 @@ def export_jsonl(site: Site, out: TextIO) -> int:
             },
         )
         count += 1
+    count += _export_articles(site, ids, out)
+    count += _export_moderators(site, out)  # after the pages (the site check), before bans
     for prompt, sources in _with_sources(site, "prompt", Prompt.objects.filter(page__site=site)):
         _line(
             out,
@@ -291,7 +301,7 @@ def export_jsonl(site: Site, out: TextIO) -> int:
             },
         )
         count += 1
-    bans = Ban.objects.filter(site=site, commenter__isnull=False)
+    bans = Ban.objects.filter(site=site).select_related("created_by")
     for ban, sources in _with_sources(site, "ban", bans):
         _line(
             out,
@@ -306,10 +316,12 @@ def export_jsonl(site: Site, out: TextIO) -> int:
                 "reason": ban.reason,
                 "created_at": time(ban.created_at),
                 "lifted_at": time(ban.lifted_at),
+                "created_by": _username(ban.created_by),
                 "sources": sources,
             },
         )
         count += 1
+    count += _export_moderation(site, ids, out)
     facts = (
         SourceLink.objects.filter(site=site, object_id__isnull=True)
         .order_by("system", "kind", "source_id")
@@ -330,9 +342,170 @@ def export_jsonl(site: Site, out: TextIO) -> int:
     return count
 
 
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _export_articles(site: Site, ids: _Ids, out: TextIO) -> int:
+    """The articles Rejoinder publishes on the site's pages, then every revision of their text."""
+    count = 0
+    articles = Article.objects.filter(page__site=site)
+    for article, sources in _with_sources(site, "article", articles):
+        _line(
+            out,
+            {
+                "type": "article",
+                "id": ids.of("article", article.pk),
+                "page": ids.of("page", article.page_id),
+                "slug": article.slug,
+                "headline": article.headline,
+                "standfirst": article.standfirst,
+                "body": article.body,
+                "author_name": article.author_name,
+                "figure": article.figure.name or "",
+                "figure_url": article.figure_url,
+                "figure_alt": article.figure_alt,
+                "figure_caption": article.figure_caption,
+                "figure_credit": article.figure_credit,
+                "source_line": article.source_line,
+                "published_at": time(article.published_at),
+                "updated_at": time(article.updated_at),
+                "is_published": article.is_published,
+                "sources": sources,
+            },
+        )
+        count += 1
+    revisions = ArticleRevision.objects.filter(page__site=site)
+    for revision, sources in _with_sources(site, "revision", revisions):
+        _line(
+            out,
+            {
+                "type": "revision",
+                "id": ids.of("revision", revision.pk),
+                "page": ids.of("page", revision.page_id),
+                "number": revision.number,
+                "body": revision.body,
+                "text": revision.text,
+                "created_at": time(revision.created_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    return count
+
+
+RULE_FIELDS = (
+    "mode",
+    "premoderate_first_time",
+    "premoderate_links",
+    "premoderate_suspect_words",
+    "banned_words",
+    "suspect_words",
+    "max_links",
+    "link_min_age_hours",
+    "flags_to_hide",
+    "spam_threshold",
+    "spam_action",
+    "alert_queue_size",
+    "alert_on_flag",
+)
+
+
+def _export_moderators(site: Site, out: TextIO) -> int:
+    """The accounts that moderate the site, first: bans and the audit log name them."""
+    count = 0
+    roles = ModeratorRole.objects.filter(site=site).select_related("user")
+    for role in roles.order_by("pk"):
+        _line(
+            out,
+            {
+                "type": "moderator",
+                "user": role.user.get_username(),
+                "email": role.user.email,
+                "role": role.role,
+            },
+        )
+        count += 1
+    return count
+
+
+def _export_moderation(site: Site, ids: _Ids, out: TextIO) -> int:
+    """Flags, the site's moderation rules and pages' own modes, moderators, the audit log."""
+    count = 0
+    flags = Flag.objects.filter(comment__page__site=site)
+    for flag, sources in _with_sources(site, "flag", flags):
+        _line(
+            out,
+            {
+                "type": "flag",
+                "id": ids.of("flag", flag.pk),
+                "comment": ids.of("comment", flag.comment_id),
+                "reader": ids.of("commenter", flag.reader_id),
+                "ip_hash": flag.ip_hash,
+                "reason": flag.reason,
+                "note": flag.note,
+                "created_at": time(flag.created_at),
+                "resolved": flag.resolved,
+                "sources": sources,
+            },
+        )
+        count += 1
+    rules = SiteModeration.objects.filter(site=site).first()
+    if rules is not None:
+        _line(out, {"type": "rules", **{name: getattr(rules, name) for name in RULE_FIELDS}})
+        count += 1
+    page_rules = PageModeration.objects.filter(page__site=site)
+    for rule in page_rules.order_by("pk").iterator(CHUNK):
+        _line(out, {"type": "page_rules", "page": ids.of("page", rule.page_id), "mode": rule.mode})
+        count += 1
+    entries = AuditEntry.objects.filter(site=site).select_related("moderator")
+    for entry, sources in _with_sources(site, "audit", entries):
+        state = dict(entry.state or {})
+        if isinstance(state.get("flags"), list):
+            state["flags"] = [ids.of("flag", pk) for pk in state["flags"] if pk]
+        _line(
+            out,
+            {
+                "type": "audit",
+                "id": ids.of("audit", entry.pk),
+                "moderator": _username(entry.moderator),
+                "action": entry.action,
+                "comment": ids.of("comment", entry.comment_id),
+                "ban": ids.of("ban", entry.ban_id),
+                "previous_status": entry.previous_status,
+                "new_status": entry.new_status,
+                "note": entry.note,
+                "created_at": time(entry.created_at),
+                "undone_by": ids.of("audit", entry.undone_by_id),
+                "state": state,
+                "sources": sources,
+            },
+        )
+        count += 1
+    return count
+
+
 def models_exported() -> Iterable[type[Model]]:
     """The tables a JSON Lines export holds (docs/import-export.md lists what it leaves out)."""
-    return (Commenter, Page, Prompt, Comment, Anchor, Vote, Rating, Subscription, Linkback, Ban)
+    return (
+        Commenter,
+        Page,
+        Article,
+        ArticleRevision,
+        Prompt,
+        Comment,
+        Anchor,
+        Vote,
+        Rating,
+        Subscription,
+        Linkback,
+        Ban,
+        Flag,
+        SiteModeration,
+        PageModeration,
+        ModeratorRole,
+        AuditEntry,
+    )
 
 
 EXPORTERS: dict[str, Callable[[Site, TextIO], int]] = {

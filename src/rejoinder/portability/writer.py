@@ -115,6 +115,7 @@ class Writer:
         self.last_id: int | None = None
         self.hosts: Counter[str] = Counter()
         self.site_checked = False
+        self.undone: list[tuple[int, str]] = []  # (audit entry, the export id of its undo)
 
     # Links -----------------------------------------------------------------------------
 
@@ -209,6 +210,8 @@ class Writer:
         elif isinstance(record, r.Fact):
             self.report.read[record.kind + "s"] += 1
             self._fact(record)
+        elif isinstance(record, r.Native):
+            self.native_row(record)
         elif isinstance(record, r.Skipped):
             self.report.read[record.kind + "s"] += 1
             self.report.skip(record.kind, record.key, record.reason, record.line)
@@ -758,9 +761,11 @@ class Writer:
         self.report.imported[f"{linkback.kind}s (kept apart, not comments)"] += 1
 
     def _block(self, block: r.Block) -> None:
-        self._resolve_authors([block.author])
-        commenter_id = self.authors[block.author.key]
-        key = block.key or f"block:{block.author.key}"
+        commenter_id = None
+        if block.author is not None:
+            self._resolve_authors([block.author])
+            commenter_id = self.authors[block.author.key]
+        key = block.key or f"block:{block.author.key if block.author else ''}"
         if self._linked("ban", [key]):
             self.report.already_there["blocks"] += 1
             return
@@ -769,11 +774,24 @@ class Writer:
             commenter_id=commenter_id,
             until=block.until,
             reason=block.reason[:500],
+            created_by_id=self.account(block.native.get("created_by")),
             **{k: v for k, v in block.native.items() if k in _BAN_FIELDS},
         )
         self._link("ban", key, ban.pk, {}).save()
         self._sources("ban", ban.pk, block.sources)
         self.report.imported["bans"] += 1
+
+    # Rows only Rejoinder has (its own export's reader overrides these) -----------------
+
+    def native_row(self, record: r.Native) -> None:
+        self.report.skip(record.kind, record.key, f"{self.system} files hold no such rows")
+
+    def account(self, username: str | None) -> int | None:
+        """The id of the account of that user name (imports from other systems make none)."""
+        return None
+
+    def finish_native_rows(self) -> None:
+        return None
 
     # The end ---------------------------------------------------------------------------
 
@@ -787,6 +805,7 @@ class Writer:
             self.check_site()
         self._place_replies()
         self._answers()
+        self.finish_native_rows()
         if self.voted and not self.native:
             comments_import.recount_votes(sorted(self.voted))
         pages = sorted(self.touched)
