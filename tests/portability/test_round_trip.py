@@ -195,7 +195,8 @@ def test_articles_moderation_and_moderators_come_back(
     rules = SiteModeration.objects.get(site=gazette)
     assert (rules.banned_list(), rules.flags_to_hide) == (["casino", "lottery"], 2)
     undone = AuditEntry.objects.get(action="remove")
-    assert undone.undone_by is not None and undone.moderator == desk
+    assert undone.undone_by is not None
+    assert undone.moderator == desk
     assert undone.state["flags"] == [Flag.objects.get(reason="abuse").pk]
     assert AuditEntry.objects.filter(ban__isnull=False).count() == 2
     assert Ban.objects.filter(commenter__isnull=True, created_by=desk).count() == 1
