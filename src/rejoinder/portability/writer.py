@@ -59,6 +59,14 @@ class Rewrite:
         return cls(old, new)
 
 
+_LINK_COLUMNS = ["site_id", "system", "kind", "source_id", "object_id", "facts", "imported_at"]
+_PENDING_COLUMNS = ["comment_id", "parent_source_id"]
+
+
+def _source_id(key: str) -> str:
+    return key.replace("\x00", "\ufffd")[:255]  # PostgreSQL text holds no NUL
+
+
 def reader_key_for(site_id: int, system: str, key: str) -> str:
     """The reader key of an imported person: stable, and no token the server signed has it."""
     digest = hashlib.blake2b(f"{site_id}\x00{system}\x00{key}".encode(), digest_size=24)
@@ -139,7 +147,7 @@ class Writer:
             site=self.site,
             system=self.system,
             kind=kind,
-            source_id=key.replace("\x00", "\ufffd")[:255],  # PostgreSQL text holds no NUL
+            source_id=_source_id(key),
             object_id=object_id,
             facts=facts,
         )
@@ -448,20 +456,24 @@ class Writer:
         if not rows:
             return
         ids = comments_import.insert_comments(rows)
-        links = []
-        pending = []
+        now = timezone.now()
+        links: list[tuple[Any, ...]] = []
+        pending: list[tuple[int, str]] = []
         for comment, pk, row in zip(kept, ids, rows, strict=True):
-            links.append(self._link("comment", comment.key, pk, comment.facts))
+            links.append(
+                (
+                    self.site.pk,
+                    self.system,
+                    "comment",
+                    _source_id(comment.key),
+                    pk,
+                    comment.facts,
+                    now,
+                )
+            )
             for source in comment.sources:
                 links.append(
-                    SourceLink(
-                        site=self.site,
-                        system=source.system,
-                        kind="comment",
-                        source_id=source.id[:255],
-                        object_id=pk,
-                        facts=source.facts,
-                    )
+                    (self.site.pk, source.system, "comment", source.id[:255], pk, source.facts, now)
                 )
             passage = comment.native.get("passage")
             if passage:
@@ -473,12 +485,10 @@ class Writer:
                     )
                 )
             if comment.parent_key:
-                pending.append(
-                    PendingParent(comment_id=pk, parent_source_id=comment.parent_key[:255])
-                )
+                pending.append((pk, comment.parent_key[:255]))
             self.touched.add(row.page_id)
-        comments_import.insert_rows(SourceLink, list(links), returning=False)
-        comments_import.insert_rows(PendingParent, list(pending), returning=False)
+        comments_import.insert_values(SourceLink, _LINK_COLUMNS, links, returning=False)
+        comments_import.insert_values(PendingParent, _PENDING_COLUMNS, pending, returning=False)
         low, high = min(ids), max(ids)
         self.first_id = low if self.first_id is None else min(self.first_id, low)
         self.last_id = high if self.last_id is None else max(self.last_id, high)

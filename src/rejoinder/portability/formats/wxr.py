@@ -159,7 +159,7 @@ def read(opened: Opened, context: ReadContext) -> Iterator[r.Record]:
     channel: Element | None = None
     version = ""
     items = 0
-    for event, element, line in iter_xml(opened):
+    for event, element, line in iter_xml(opened, max_depth=4):  # items and their comments
         if root is None:
             root = element
             if element.tag != "rss":
