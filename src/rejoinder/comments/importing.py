@@ -10,14 +10,15 @@ the tree and counters put right once at the end instead of per comment.
 
 from __future__ import annotations
 
+import functools
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Model, Q
+from django.db import connection, models
+from django.db.models import Count, Field, Model, Q
 
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import (
@@ -93,9 +94,19 @@ def imported_contact(email: str, website: str) -> tuple[str, str, list[str]]:
     return email, website, notes
 
 
+SHORT_BODY = 280  # bodies this short repeat ("Thanks!", "+1"): their HTML is remembered
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_short(body: str) -> str:
+    return render_markdown(body)
+
+
 def render_imported(body: str) -> str:
-    """Render an imported body through the one pipeline."""
-    return render_markdown(body) if body else ""
+    """Render an imported body through the one pipeline (short ones once per import run)."""
+    if not body:
+        return ""
+    return _render_short(body) if len(body) <= SHORT_BODY else render_markdown(body)
 
 
 @dataclass(slots=True)
@@ -123,37 +134,120 @@ def insert_commenters(rows: list[Commenter]) -> list[Commenter]:
     return Commenter.objects.bulk_create(rows, batch_size=500)
 
 
+Convert = Callable[[Any], Any] | None
+
+
+def _converter(field: Field[Any, Any]) -> Convert:
+    """How a column's Python value becomes a query parameter: None when it is passed as it
+    is (text, numbers, booleans and ids, which every backend's driver takes directly)."""
+    if isinstance(field, models.DateTimeField):
+        adapt = connection.ops.adapt_datetimefield_value
+        return lambda value: adapt(value) if value is not None else None
+    if isinstance(
+        field,
+        models.CharField
+        | models.TextField
+        | models.IntegerField
+        | models.FloatField
+        | models.BooleanField
+        | models.ForeignKey,
+    ):
+        return None
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _columns(model: type[Model], names: Iterable[str] | None = None) -> list[Field[Any, Any]]:
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    if names is None:
+        return fields
+    by_name = {f.attname: f for f in fields} | {f.name: f for f in fields}
+    return [by_name[name] for name in names]
+
+
 def insert_rows(model: type[Model], objects: list[Model], *, returning: bool = True) -> list[int]:
     """Insert unsaved rows in multi-row statements and return their ids, in order.
 
     What `bulk_create` does, without compiling each value through the ORM (most of an
-    import's time): each column's value is prepared by its field once, in one pass.
+    import's time): each column's value is converted only when its driver needs it.
     """
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    fields = _columns(model)
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for obj in objects:
+        for field in stamped:
+            field.pre_save(obj, add=True)
+    names = [f.attname for f in fields]
+    ids = insert_values(
+        model, names, [tuple(getattr(obj, n) for n in names) for obj in objects], returning
+    )
+    for obj, pk in zip(objects, ids, strict=False):
+        obj.pk = pk
+    return ids
+
+
+def insert_values(
+    model: type[Model], names: list[str], rows: list[tuple[Any, ...]], returning: bool = True
+) -> list[int]:
+    """Insert rows given as tuples of the named columns' values (Python values, as the
+    model's fields hold them) in multi-row statements; return their ids, in order."""
+    fields = _columns(model, names)
+    converters = [(i, c) for i, c in enumerate(_converter(f) for f in fields) if c is not None]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     per_statement = max(1, min(500, 30000 // len(fields)))
+    table = connection.ops.quote_name(model._meta.db_table)
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), per_statement):
-            chunk = objects[start : start + per_statement]
-            values = []
-            for obj in chunk:
-                for field in fields:
-                    value = field.pre_save(obj, add=True)
-                    values.append(field.get_db_prep_save(value, connection))
-            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values: list[Any] = []
+            for row in chunk:
+                if converters:
+                    converted = list(row)
+                    for index, convert in converters:
+                        converted[index] = convert(converted[index])
+                    values.extend(converted)
+                else:
+                    values.extend(row)
+            placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
             sql = (
-                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns})"  # noqa: S608
-                f" VALUES {', '.join([row] * len(chunk))}"
+                f"INSERT INTO {table} ({columns})"  # noqa: S608
+                f" VALUES {', '.join([placeholders] * len(chunk))}"
             )
             if returning:
                 cursor.execute(sql + " RETURNING id", values)
                 ids.extend(int(found[0]) for found in cursor.fetchall())
             else:
                 cursor.execute(sql, values)
-    for obj, pk in zip(objects, ids, strict=False):
-        obj.pk = pk
     return ids
+
+
+_COMMENT_COLUMNS = [
+    "page_id",
+    "author_id",
+    "author_name",
+    "author_website",
+    "parent_id",
+    "root_id",
+    "reply_to_id",
+    "reply_to_name",
+    "depth",
+    "body",
+    "body_html",
+    "body_digest",
+    "status",
+    "created_at",
+    "edited_at",
+    "ip_hash",
+    "upvotes",
+    "downvotes",
+    "score",
+    "suspected_spam",
+    "shadowed",
+    "moderation_reasons",
+    "spam_score",
+    "spam_signals",
+]
 
 
 def insert_comments(rows: list[ImportedComment]) -> list[int]:
@@ -161,30 +255,36 @@ def insert_comments(rows: list[ImportedComment]) -> list[int]:
 
     `place_replies` then hangs the replies where they belong.
     """
-    objects: list[Model] = [
-        Comment(
-            page_id=row.page_id,
-            author_id=row.author_id,
-            author_name=row.author_name,
-            author_website=row.author_website,
-            body=row.body,
-            body_html=row.body_html,
-            body_digest=body_digest(row.body) if row.body else "",
-            status=row.status,
-            created_at=row.created_at,
-            edited_at=row.edited_at,
-            ip_hash=row.ip_hash,
-            upvotes=row.upvotes,
-            downvotes=row.downvotes,
-            score=wilson_lower_bound(row.upvotes, row.downvotes),
-            suspected_spam=row.suspected_spam,
-            shadowed=row.shadowed,
-            moderation_reasons=row.moderation_reasons or [],
-            spam_score=row.spam_score,
+    values = [
+        (
+            row.page_id,
+            row.author_id,
+            row.author_name,
+            row.author_website,
+            None,
+            None,
+            None,
+            "",
+            0,
+            row.body,
+            row.body_html,
+            body_digest(row.body) if row.body else "",
+            row.status,
+            row.created_at,
+            row.edited_at,
+            row.ip_hash,
+            row.upvotes,
+            row.downvotes,
+            wilson_lower_bound(row.upvotes, row.downvotes),
+            row.suspected_spam,
+            row.shadowed,
+            row.moderation_reasons or [],
+            row.spam_score,
+            None,
         )
         for row in rows
     ]
-    return insert_rows(Comment, objects)
+    return insert_values(Comment, _COMMENT_COLUMNS, values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,12 +449,16 @@ def recount_comments(page_ids: Iterable[int]) -> None:
     ids = list(page_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        counts = dict(
-            Comment.objects.filter(page_id__in=chunk, status=CommentStatus.PUBLISHED)
-            .values("page_id")
+        # Grouped by status too, so the planner reads the pages' own index rather than
+        # every published comment of the site (SQLite chose the status index).
+        counts = {
+            page_id: n
+            for page_id, status, n in Comment.objects.filter(page_id__in=chunk)
+            .values("page_id", "status")
             .annotate(n=Count("pk"))
-            .values_list("page_id", "n")
-        )
+            .values_list("page_id", "status", "n")
+            if status == CommentStatus.PUBLISHED
+        }
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {Page._meta.db_table} SET comment_count = %s,"  # noqa: S608

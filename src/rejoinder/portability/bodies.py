@@ -138,6 +138,7 @@ class _Converter:
         self.dropping = 0
         self.pre: list[str] | None = None
         self.pre_depth = 0
+        self.after_br = False  # wpautop adds no second break for a newline after <br />
 
     # Blocks ------------------------------------------------------------------------------
 
@@ -192,6 +193,9 @@ class _Converter:
     # Inline ------------------------------------------------------------------------------
 
     def _text(self, text: str) -> None:
+        after_br, self.after_br = self.after_br, False
+        if self.wpautop and after_br and re.match(r"[ \t]*\n(?![ \t]*\n)", text):
+            text = text[text.index("\n") + 1 :]
         if self.wpautop:
             pieces = re.split(r"(\n[ \t]*\n\s*|\n)", text)
             for piece in pieces:
@@ -246,6 +250,7 @@ class _Converter:
     # Parser callbacks --------------------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.after_br = False
         if self.dropping:
             if tag in _DROPPED:
                 self.dropping += 1
@@ -294,8 +299,11 @@ class _Converter:
         self.handle_starttag(tag, attrs)
         if tag not in _VOID:
             self.handle_endtag(tag)
+        # WordPress's wpautop turns a newline into a break unless it follows `<br />`
+        self.after_br = tag == "br" and self.pre is None and not self.dropping
 
     def handle_endtag(self, tag: str) -> None:
+        self.after_br = False
         if self.dropping:
             if tag in _DROPPED:
                 self.dropping -= 1
@@ -374,7 +382,7 @@ def html_to_markdown(html: str, *, wpautop: bool = False) -> str:
             (a.group(1).lower(), unescape(a.group(2) or a.group(3) or a.group(4) or ""))
             for a in _TAG_ATTR.finditer(match.group(3) or "")
         ]
-        if match.group(0).endswith("/>") and tag not in _VOID:
+        if match.group(0).endswith("/>"):
             converter.handle_startendtag(tag, attrs)
         else:
             converter.handle_starttag(tag, attrs)

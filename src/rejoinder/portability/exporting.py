@@ -9,22 +9,31 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Max, Min, Model, OuterRef, QuerySet
 
 from rejoinder.comments.models import Comment, Commenter, Vote
-from rejoinder.inline.models import Anchor, Prompt
-from rejoinder.moderation.models import Ban
-from rejoinder.pages.models import Page, Site
+from rejoinder.inline.models import Anchor, ArticleRevision, Prompt
+from rejoinder.moderation.models import (
+    AuditEntry,
+    Ban,
+    Flag,
+    ModeratorRole,
+    PageModeration,
+    SiteModeration,
+)
+from rejoinder.pages.models import Article, Page, Site
+from rejoinder.portability.exporting_xml import export_disqus, export_wxr
 from rejoinder.portability.models import Linkback, SourceLink
 from rejoinder.ratings.models import Rating
 from rejoinder.subscriptions.models import Subscription
 
 FORMAT_VERSION = 1
 CHUNK = 2000
+WINDOW = 5000  # ids per query when rows are read in id order
 OWN = "rejoinder"  # the system of objects that came from a Rejoinder export
 SITE_FIELDS = (
     "name",
@@ -79,6 +88,23 @@ class _Ids:
         return self.cache[kind].get(pk) or f"{self.token}:{pk}"
 
 
+def in_id_order(rows: QuerySet[Any], window: int = WINDOW) -> Iterator[Any]:
+    """The rows in id order, read one window of ids at a time.
+
+    One query over the whole table would be sorted by the database first: SQLite joins the
+    site's pages to their rows and sorts them all in a temporary B-tree, in memory (860 MiB
+    for a million comments). A window of ids sorts at most `window` rows.
+    """
+    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    low, high = bounds["low"], bounds["high"]
+    if low is None or high is None:
+        return
+    start = low - 1
+    while start < high:
+        yield from rows.filter(pk__gt=start, pk__lte=start + window).order_by("pk")
+        start += window
+
+
 def _with_sources(
     site: Site, kind: str, rows: QuerySet[Any]
 ) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
@@ -91,7 +117,7 @@ def _with_sources(
         .iterator(chunk_size=CHUNK)
     )
     pending = next(links, None)
-    for row in rows.order_by("pk").iterator(chunk_size=CHUNK):
+    for row in in_id_order(rows):
         while pending is not None and pending[0] < row.pk:
             pending = next(links, None)
         found = []
@@ -120,11 +146,15 @@ def export_jsonl(site: Site, out: TextIO) -> int:
     )
     pages = Page.objects.filter(site=site)
     comments = Comment.objects.filter(page__site=site)
+    # Probed per commenter (each an index look-up), not as lists of every id of the site,
+    # which SQLite built again for each window of commenters.
+    person = OuterRef("pk")
     people = Commenter.objects.filter(
-        Q(pk__in=comments.values("author_id"))
-        | Q(pk__in=Vote.objects.filter(comment__page__site=site).values("voter_id"))
-        | Q(pk__in=Rating.objects.filter(page__site=site).values("rater_id"))
-        | Q(pk__in=Ban.objects.filter(site=site, commenter__isnull=False).values("commenter_id"))
+        Exists(comments.filter(author_id=person))
+        | Exists(Vote.objects.filter(comment__page__site=site, voter_id=person))
+        | Exists(Rating.objects.filter(page__site=site, rater_id=person))
+        | Exists(Ban.objects.filter(site=site, commenter_id=person))
+        | Exists(Flag.objects.filter(comment__page__site=site, reader_id=person))
     )
     for person, sources in _with_sources(site, "commenter", people):
         _line(
@@ -158,6 +188,8 @@ def export_jsonl(site: Site, out: TextIO) -> int:
             },
         )
         count += 1
+    count += _export_articles(site, ids, out)
+    count += _export_moderators(site, out)  # after the pages (the site check), before bans
     for prompt, sources in _with_sources(site, "prompt", Prompt.objects.filter(page__site=site)):
         _line(
             out,
@@ -179,7 +211,7 @@ def export_jsonl(site: Site, out: TextIO) -> int:
             },
         )
         count += 1
-    anchors = Anchor.objects.filter(page__site=site).order_by("comment_id").iterator(CHUNK)
+    anchors = in_id_order(Anchor.objects.filter(page__site=site))  # the id is the comment's
     anchor = next(anchors, None)
     for comment, sources in _with_sources(site, "comment", comments):
         while anchor is not None and anchor.comment_id < comment.pk:
@@ -290,7 +322,7 @@ def export_jsonl(site: Site, out: TextIO) -> int:
             },
         )
         count += 1
-    bans = Ban.objects.filter(site=site, commenter__isnull=False)
+    bans = Ban.objects.filter(site=site).select_related("created_by")
     for ban, sources in _with_sources(site, "ban", bans):
         _line(
             out,
@@ -305,10 +337,12 @@ def export_jsonl(site: Site, out: TextIO) -> int:
                 "reason": ban.reason,
                 "created_at": time(ban.created_at),
                 "lifted_at": time(ban.lifted_at),
+                "created_by": _username(ban.created_by),
                 "sources": sources,
             },
         )
         count += 1
+    count += _export_moderation(site, ids, out)
     facts = (
         SourceLink.objects.filter(site=site, object_id__isnull=True)
         .order_by("system", "kind", "source_id")
@@ -329,9 +363,174 @@ def export_jsonl(site: Site, out: TextIO) -> int:
     return count
 
 
+def _username(user: Any) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _export_articles(site: Site, ids: _Ids, out: TextIO) -> int:
+    """The articles Rejoinder publishes on the site's pages, then every revision of their text."""
+    count = 0
+    articles = Article.objects.filter(page__site=site)
+    for article, sources in _with_sources(site, "article", articles):
+        _line(
+            out,
+            {
+                "type": "article",
+                "id": ids.of("article", article.pk),
+                "page": ids.of("page", article.page_id),
+                "slug": article.slug,
+                "headline": article.headline,
+                "standfirst": article.standfirst,
+                "body": article.body,
+                "author_name": article.author_name,
+                "figure": article.figure.name or "",
+                "figure_url": article.figure_url,
+                "figure_alt": article.figure_alt,
+                "figure_caption": article.figure_caption,
+                "figure_credit": article.figure_credit,
+                "source_line": article.source_line,
+                "published_at": time(article.published_at),
+                "updated_at": time(article.updated_at),
+                "is_published": article.is_published,
+                "sources": sources,
+            },
+        )
+        count += 1
+    revisions = ArticleRevision.objects.filter(page__site=site)
+    for revision, sources in _with_sources(site, "revision", revisions):
+        _line(
+            out,
+            {
+                "type": "revision",
+                "id": ids.of("revision", revision.pk),
+                "page": ids.of("page", revision.page_id),
+                "number": revision.number,
+                "body": revision.body,
+                "text": revision.text,
+                "created_at": time(revision.created_at),
+                "sources": sources,
+            },
+        )
+        count += 1
+    return count
+
+
+RULE_FIELDS = (
+    "mode",
+    "premoderate_first_time",
+    "premoderate_links",
+    "premoderate_suspect_words",
+    "banned_words",
+    "suspect_words",
+    "max_links",
+    "link_min_age_hours",
+    "flags_to_hide",
+    "spam_threshold",
+    "spam_action",
+    "alert_queue_size",
+    "alert_on_flag",
+)
+
+
+def _export_moderators(site: Site, out: TextIO) -> int:
+    """The accounts that moderate the site, first: bans and the audit log name them."""
+    count = 0
+    roles = ModeratorRole.objects.filter(site=site).select_related("user")
+    for role in roles.order_by("pk"):
+        _line(
+            out,
+            {
+                "type": "moderator",
+                "user": role.user.get_username(),
+                "email": role.user.email,
+                "role": role.role,
+            },
+        )
+        count += 1
+    return count
+
+
+def _export_moderation(site: Site, ids: _Ids, out: TextIO) -> int:
+    """Flags, the site's moderation rules and pages' own modes, moderators, the audit log."""
+    count = 0
+    flags = Flag.objects.filter(comment__page__site=site)
+    for flag, sources in _with_sources(site, "flag", flags):
+        _line(
+            out,
+            {
+                "type": "flag",
+                "id": ids.of("flag", flag.pk),
+                "comment": ids.of("comment", flag.comment_id),
+                "reader": ids.of("commenter", flag.reader_id),
+                "ip_hash": flag.ip_hash,
+                "reason": flag.reason,
+                "note": flag.note,
+                "created_at": time(flag.created_at),
+                "resolved": flag.resolved,
+                "sources": sources,
+            },
+        )
+        count += 1
+    rules = SiteModeration.objects.filter(site=site).first()
+    if rules is not None:
+        _line(out, {"type": "rules", **{name: getattr(rules, name) for name in RULE_FIELDS}})
+        count += 1
+    page_rules = PageModeration.objects.filter(page__site=site)
+    for rule in in_id_order(page_rules):
+        _line(out, {"type": "page_rules", "page": ids.of("page", rule.page_id), "mode": rule.mode})
+        count += 1
+    entries = AuditEntry.objects.filter(site=site).select_related("moderator")
+    for entry, sources in _with_sources(site, "audit", entries):
+        state = dict(entry.state or {})
+        if isinstance(state.get("flags"), list):
+            state["flags"] = [ids.of("flag", pk) for pk in state["flags"] if pk]
+        _line(
+            out,
+            {
+                "type": "audit",
+                "id": ids.of("audit", entry.pk),
+                "moderator": _username(entry.moderator),
+                "action": entry.action,
+                "comment": ids.of("comment", entry.comment_id),
+                "ban": ids.of("ban", entry.ban_id),
+                "previous_status": entry.previous_status,
+                "new_status": entry.new_status,
+                "note": entry.note,
+                "created_at": time(entry.created_at),
+                "undone_by": ids.of("audit", entry.undone_by_id),
+                "state": state,
+                "sources": sources,
+            },
+        )
+        count += 1
+    return count
+
+
 def models_exported() -> Iterable[type[Model]]:
     """The tables a JSON Lines export holds (docs/import-export.md lists what it leaves out)."""
-    return (Commenter, Page, Prompt, Comment, Anchor, Vote, Rating, Subscription, Linkback, Ban)
+    return (
+        Commenter,
+        Page,
+        Article,
+        ArticleRevision,
+        Prompt,
+        Comment,
+        Anchor,
+        Vote,
+        Rating,
+        Subscription,
+        Linkback,
+        Ban,
+        Flag,
+        SiteModeration,
+        PageModeration,
+        ModeratorRole,
+        AuditEntry,
+    )
 
 
-EXPORTERS = {"jsonl": export_jsonl}
+EXPORTERS: dict[str, Callable[[Site, TextIO], int]] = {
+    "jsonl": export_jsonl,
+    "wxr": export_wxr,
+    "disqus": export_disqus,
+}

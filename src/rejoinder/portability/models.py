@@ -3,6 +3,7 @@ of the source has no place in Rejoinder's own tables."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +75,47 @@ class Linkback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.url}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """An import uploaded in the admin, run by `rejoinder worker` (the "imports" step).
+
+    The uploaded files wait under the data directory (`imports/uploads/`) and are deleted
+    when the job has run; the report stays here, as `rejoinder import` writes it.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(_("format"), max_length=20)
+    file_name = models.CharField(_("file"), max_length=255)
+    second_name = models.CharField(_("second file"), max_length=255, blank=True)
+    folder = models.CharField(max_length=64, editable=False)  # under imports/uploads/
+    rewrites = models.JSONField(default=list, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    error = models.CharField(_("error"), max_length=1000, blank=True)
+    report = models.JSONField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["status", "id"], name="importjob_due")]
+
+    def __str__(self) -> str:
+        return f"{self.format} import of {self.file_name} into {self.site}"

@@ -2,8 +2,12 @@
 
 Parsing, converting bodies to Markdown and rendering them take most of an import's time and
 touch no database, so for a big file they run in a forked child that hands over batches of
-ready records through a bounded queue; this process only writes. Errors in the child (a bad
-file) are raised here, in the writer's transaction, which then rolls back.
+records through a bounded queue while this process writes. The rendering is shared between
+the two, batch by batch: the child renders a batch only when the writer is behind (the queue
+is at least half full); otherwise it hands the batch over unrendered and the writer renders
+it (through the same `render_imported`) while the child reads on. So both cores stay busy
+whichever side is slower. Errors in the child (a bad file) are raised here, in the writer's
+transaction, which then rolls back.
 """
 
 from __future__ import annotations
@@ -37,14 +41,23 @@ def render(record: r.Record) -> r.Record:
     return record
 
 
+def _writer_is_behind(out: Any) -> bool:
+    try:
+        return bool(out.qsize() >= DEPTH // 2)
+    except NotImplementedError:  # no sem_getvalue (macOS): render everything here
+        return True
+
+
 def _produce(
     records: Callable[[], Iterator[r.Record]], position: Callable[[], int], out: Any
 ) -> None:
     try:
         batch: list[r.Record] = []
         for record in records():
-            batch.append(render(record))
+            batch.append(record)
             if len(batch) >= BATCH:
+                if _writer_is_behind(out):
+                    batch = [render(record) for record in batch]
                 out.put(("records", batch, position()))
                 batch = []
         out.put(("records", batch, position()))

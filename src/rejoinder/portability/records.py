@@ -171,7 +171,7 @@ class Linkback:
 class Block:
     """A commenter the source blocked, until a time or forever (None)."""
 
-    author: Author
+    author: Author | None  # None: a ban of an address or email alone
     until: datetime | None
     reason: str = ""
     key: str = ""
@@ -187,6 +187,18 @@ class Fact:
     key: str
     facts: dict[str, Any]
     system: str = ""  # the system it came from, when not the import's own
+
+
+@dataclass(slots=True)
+class Native:
+    """A row only Rejoinder has (an article, a revision, a flag, moderation rules, a
+    moderator, an audit entry), as its own export wrote it: `fields` name other rows by
+    their export ids."""
+
+    kind: str
+    key: str
+    fields: dict[str, Any]
+    sources: list[Source] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -219,6 +231,7 @@ Record = (
     | Linkback
     | Block
     | Fact
+    | Native
     | Skipped
     | Note
 )

@@ -59,6 +59,14 @@ class Rewrite:
         return cls(old, new)
 
 
+_LINK_COLUMNS = ["site_id", "system", "kind", "source_id", "object_id", "facts", "imported_at"]
+_PENDING_COLUMNS = ["comment_id", "parent_source_id"]
+
+
+def _source_id(key: str) -> str:
+    return key.replace("\x00", "\ufffd")[:255]  # PostgreSQL text holds no NUL
+
+
 def reader_key_for(site_id: int, system: str, key: str) -> str:
     """The reader key of an imported person: stable, and no token the server signed has it."""
     digest = hashlib.blake2b(f"{site_id}\x00{system}\x00{key}".encode(), digest_size=24)
@@ -115,6 +123,7 @@ class Writer:
         self.last_id: int | None = None
         self.hosts: Counter[str] = Counter()
         self.site_checked = False
+        self.undone: list[tuple[int, str]] = []  # (audit entry, the export id of its undo)
 
     # Links -----------------------------------------------------------------------------
 
@@ -138,7 +147,7 @@ class Writer:
             site=self.site,
             system=self.system,
             kind=kind,
-            source_id=key.replace("\x00", "\ufffd")[:255],  # PostgreSQL text holds no NUL
+            source_id=_source_id(key),
             object_id=object_id,
             facts=facts,
         )
@@ -209,6 +218,8 @@ class Writer:
         elif isinstance(record, r.Fact):
             self.report.read[record.kind + "s"] += 1
             self._fact(record)
+        elif isinstance(record, r.Native):
+            self.native_row(record)
         elif isinstance(record, r.Skipped):
             self.report.read[record.kind + "s"] += 1
             self.report.skip(record.kind, record.key, record.reason, record.line)
@@ -445,20 +456,24 @@ class Writer:
         if not rows:
             return
         ids = comments_import.insert_comments(rows)
-        links = []
-        pending = []
+        now = timezone.now()
+        links: list[tuple[Any, ...]] = []
+        pending: list[tuple[int, str]] = []
         for comment, pk, row in zip(kept, ids, rows, strict=True):
-            links.append(self._link("comment", comment.key, pk, comment.facts))
+            links.append(
+                (
+                    self.site.pk,
+                    self.system,
+                    "comment",
+                    _source_id(comment.key),
+                    pk,
+                    comment.facts,
+                    now,
+                )
+            )
             for source in comment.sources:
                 links.append(
-                    SourceLink(
-                        site=self.site,
-                        system=source.system,
-                        kind="comment",
-                        source_id=source.id[:255],
-                        object_id=pk,
-                        facts=source.facts,
-                    )
+                    (self.site.pk, source.system, "comment", source.id[:255], pk, source.facts, now)
                 )
             passage = comment.native.get("passage")
             if passage:
@@ -470,12 +485,10 @@ class Writer:
                     )
                 )
             if comment.parent_key:
-                pending.append(
-                    PendingParent(comment_id=pk, parent_source_id=comment.parent_key[:255])
-                )
+                pending.append((pk, comment.parent_key[:255]))
             self.touched.add(row.page_id)
-        comments_import.insert_rows(SourceLink, list(links), returning=False)
-        comments_import.insert_rows(PendingParent, list(pending), returning=False)
+        comments_import.insert_values(SourceLink, _LINK_COLUMNS, links, returning=False)
+        comments_import.insert_values(PendingParent, _PENDING_COLUMNS, pending, returning=False)
         low, high = min(ids), max(ids)
         self.first_id = low if self.first_id is None else min(self.first_id, low)
         self.last_id = high if self.last_id is None else max(self.last_id, high)
@@ -758,9 +771,11 @@ class Writer:
         self.report.imported[f"{linkback.kind}s (kept apart, not comments)"] += 1
 
     def _block(self, block: r.Block) -> None:
-        self._resolve_authors([block.author])
-        commenter_id = self.authors[block.author.key]
-        key = block.key or f"block:{block.author.key}"
+        commenter_id = None
+        if block.author is not None:
+            self._resolve_authors([block.author])
+            commenter_id = self.authors[block.author.key]
+        key = block.key or f"block:{block.author.key if block.author else ''}"
         if self._linked("ban", [key]):
             self.report.already_there["blocks"] += 1
             return
@@ -769,11 +784,24 @@ class Writer:
             commenter_id=commenter_id,
             until=block.until,
             reason=block.reason[:500],
+            created_by_id=self.account(block.native.get("created_by")),
             **{k: v for k, v in block.native.items() if k in _BAN_FIELDS},
         )
         self._link("ban", key, ban.pk, {}).save()
         self._sources("ban", ban.pk, block.sources)
         self.report.imported["bans"] += 1
+
+    # Rows only Rejoinder has (its own export's reader overrides these) -----------------
+
+    def native_row(self, record: r.Native) -> None:
+        self.report.skip(record.kind, record.key, f"{self.system} files hold no such rows")
+
+    def account(self, username: str | None) -> int | None:
+        """The id of the account of that user name (imports from other systems make none)."""
+        return None
+
+    def finish_native_rows(self) -> None:
+        return None
 
     # The end ---------------------------------------------------------------------------
 
@@ -787,6 +815,7 @@ class Writer:
             self.check_site()
         self._place_replies()
         self._answers()
+        self.finish_native_rows()
         if self.voted and not self.native:
             comments_import.recount_votes(sorted(self.voted))
         pages = sorted(self.touched)
@@ -853,7 +882,13 @@ class Writer:
         comment_ids = self._comment_ids(list({a.comment_key for a in self.answers}))
         prompts = {
             k: v
-            for k, v in self._linked("prompt", list({a.prompt_key for a in self.answers})).items()
+            for k, v in self._linked(
+                "prompt",
+                list(
+                    {a.prompt_key for a in self.answers}
+                    | {a.fallback_key or "" for a in self.answers}
+                ),
+            ).items()
             if v
         }
         rows = {

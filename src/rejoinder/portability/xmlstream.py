@@ -21,35 +21,39 @@ CHUNK = 1 << 16
 
 
 class _Builder(TreeBuilder):
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int) -> None:
         super().__init__()
         self.events: list[tuple[str, Element, int]] = []
         self.parser: Any = None
         self.depth = 0
+        self.max_depth = max_depth
 
     def start(self, tag: Any, attrs: Any) -> Element:
         element = super().start(tag, attrs)
         self.depth += 1
-        line = self.parser._parser.CurrentLineNumber if self.parser is not None else 0
-        element.set("{rejoinder}line", str(line))
-        element.set("{rejoinder}depth", str(self.depth))
-        self.events.append(("start", element, line))
+        if self.depth <= self.max_depth:
+            line = self.parser._parser.CurrentLineNumber if self.parser is not None else 0
+            element.set("{rejoinder}line", str(line))
+            element.set("{rejoinder}depth", str(self.depth))
+            self.events.append(("start", element, line))
         return element
 
     def end(self, tag: Any) -> Element:
         element = super().end(tag)
+        if self.depth <= self.max_depth:
+            line = int(element.get("{rejoinder}line", "0"))
+            self.events.append(("end", element, line))
         self.depth -= 1
-        line = int(element.get("{rejoinder}line", "0"))
-        self.events.append(("end", element, line))
         return element
 
 
-def iter_xml(opened: Opened) -> Iterator[tuple[str, Element, int]]:
-    """Yield ("start" | "end", element, line) for every element of the file, as parsed.
+def iter_xml(opened: Opened, *, max_depth: int = 1 << 30) -> Iterator[tuple[str, Element, int]]:
+    """Yield ("start" | "end", element, line) for every element of the file down to
+    `max_depth` (the root is 1), as parsed; deeper ones are only built into their parents.
 
-    Every element carries its depth (the root is 1) as the attribute `{rejoinder}depth`.
+    Those elements carry their depth as the attribute `{rejoinder}depth`.
     """
-    builder = _Builder()
+    builder = _Builder(max_depth)
     parser = DefusedXMLParser(
         target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
     )

@@ -39,7 +39,7 @@ def _ref(element: Element, name: str) -> str | None:
 def read(opened: Opened) -> Iterator[r.Record]:
     root: Element | None = None
     forums: set[str] = set()
-    for event, element, line in iter_xml(opened):
+    for event, element, line in iter_xml(opened, max_depth=2):  # threads and posts
         if root is None:
             root = element
             if element.tag != NS + "disqus":

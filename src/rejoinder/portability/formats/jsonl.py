@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rejoinder.comments.models import Comment, Commenter, Vote
-from rejoinder.inline.models import Prompt
-from rejoinder.moderation.models import Ban
-from rejoinder.pages.models import Page
+from rejoinder.inline.models import ArticleRevision, Prompt
+from rejoinder.moderation.models import AuditEntry, Ban, Flag
+from rejoinder.pages.models import Article, Page
 from rejoinder.portability import records as r
 from rejoinder.portability.exporting import FORMAT_VERSION, SITE_FIELDS
+from rejoinder.portability.formats import native_rows
 from rejoinder.portability.formats.common import parse_time
 from rejoinder.portability.formats.remark42 import lines
 from rejoinder.portability.models import Linkback, SourceLink
@@ -40,7 +41,13 @@ _MODELS: dict[str, Any] = {
     "prompt": Prompt,
     "linkback": Linkback,
     "ban": Ban,
+    "article": Article,
+    "revision": ArticleRevision,
+    "flag": Flag,
+    "audit": AuditEntry,
 }
+# Rows only Rejoinder has: read as they are, stored by `native_rows`.
+_NATIVE = {"article", "revision", "flag", "rules", "page_rules", "moderator", "audit"}
 
 
 def _t(value: Any) -> datetime | None:
@@ -76,6 +83,17 @@ class JsonlWriter(Writer):
     """The writer, knowing that ids this site wrote itself ("token:pk") name its own rows."""
 
     token = ""
+    take_settings = False  # the site was empty: it takes the file's settings and rules
+
+    def native_row(self, record: r.Native) -> None:
+        self.report.read[native_rows.PLURAL.get(record.kind, record.kind + "s")] += 1
+        native_rows.write(self, record)
+
+    def account(self, username: str | None) -> int | None:
+        return native_rows.user_id(username)
+
+    def finish_native_rows(self) -> None:
+        native_rows.finish(self)
 
     def _linked(self, kind: str, keys: list[str]) -> dict[str, int | None]:
         found = super()._linked(kind, keys)
@@ -100,7 +118,8 @@ def prepare_writer(writer: Writer, opened: Opened) -> Writer:
     link = SourceLink.objects.filter(site=writer.site, system="rejoinder-site", kind="site").first()
     prepared.token = link.source_id if link else ""
     site = writer.site
-    if not Page.objects.filter(site=site).exists():
+    prepared.take_settings = not Page.objects.filter(site=site).exists()
+    if prepared.take_settings:
         settings = header.get("site") or {}
         for name in SITE_FIELDS:
             if name in settings and name != "name":
@@ -245,9 +264,11 @@ def _record(kind: str, x: dict[str, Any], people: dict[str, r.Author]) -> r.Reco
             sources=_sources(x),
             native={"ip_hash": x["ip_hash"]},
         )
+    if kind in _NATIVE:
+        return r.Native(kind=kind, key=x.get("id") or "", fields=x, sources=_sources(x))
     if kind == "ban":
         return r.Block(
-            author=people[x["commenter"]],
+            author=people[x["commenter"]] if x["commenter"] else None,
             until=_t(x["until"]),
             reason=x["reason"],
             key=x["id"],
@@ -258,6 +279,7 @@ def _record(kind: str, x: dict[str, Any], people: dict[str, r.Author]) -> r.Reco
                 "shadow": x["shadow"],
                 "created_at": _t(x["created_at"]),
                 "lifted_at": _t(x["lifted_at"]),
+                "created_by": x.get("created_by"),
             },
         )
     if kind == "fact":

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from rejoinder.portability.context import ReadContext
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+# Disqus's custom import format is WXR with this element naming each thread.
+DSQ_IDENTIFIER = "{http://www.disqus.com/}thread_identifier"
 _WP_NS = re.compile(r"^\{http://wordpress\.org/export/(1\.\d+)/\}(.+)$")
 _ZERO = ("", "0000-00-00 00:00:00")
 _SHORTCODE = re.compile(
@@ -157,7 +159,7 @@ def read(opened: Opened, context: ReadContext) -> Iterator[r.Record]:
     channel: Element | None = None
     version = ""
     items = 0
-    for event, element, line in iter_xml(opened):
+    for event, element, line in iter_xml(opened, max_depth=4):  # items and their comments
         if root is None:
             root = element
             if element.tag != "rss":
@@ -195,7 +197,7 @@ def read(opened: Opened, context: ReadContext) -> Iterator[r.Record]:
 
 
 def _item(item: Element, clock: _Clock, comment_times: dict[str, int]) -> Iterator[r.Record]:
-    post_id = wp(item, "post_id").strip()
+    post_id = wp(item, "post_id").strip() or (item.findtext(DSQ_IDENTIFIER) or "").strip()
     post_type = wp(item, "post_type").strip() or "post"
     comments = wp_children(item, "comment")
     if not post_id or (post_type in _NOT_THREADS and not comments):
