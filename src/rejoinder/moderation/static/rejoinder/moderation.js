@@ -167,11 +167,19 @@ async function onBan(form) {
   }
   error.textContent = "";
   const answer = await response.json();
+  const index = items().indexOf(lastItem);
   form.closest("dialog")?.close();
   showCounts(answer.counts);
   toast(answer.message);
   await refreshList();
+  // The list is new: the focus goes to the comment banned, else to the one now in its place.
+  const same = lastItem && document.getElementById(lastItem.id);
+  if (same) focusItem(same);
+  else focusAfterRemoval(Math.max(0, index));
 }
+
+// What had the focus when the ban dialog opened (its Ban link, or the item for the "b" key).
+let banOpener = null;
 
 function openBan(link) {
   const dialog = document.getElementById("rj-mod-ban-dialog");
@@ -185,6 +193,7 @@ function openBan(link) {
   form.querySelector(".rj-mod-error").textContent = "";
   dialog.querySelector(".rj-mod-ban-name").textContent = link.dataset.rjBanName || "";
   lastItem = link.closest(".rj-mod-item") || lastItem;
+  banOpener = document.activeElement;
   dialog.showModal();
   (form.querySelector("input[name=duration]:checked") || form.querySelector("input[name=duration]"))?.focus();
 }
@@ -275,7 +284,10 @@ function init() {
     const close = event.target.closest?.("[data-rj-mod=close]");
     if (close) close.closest("dialog")?.close();
   });
-  document.getElementById("rj-mod-ban-dialog")?.addEventListener("close", () => focusItem(lastItem));
+  document.getElementById("rj-mod-ban-dialog")?.addEventListener("close", () => {
+    if (banOpener?.isConnected && banOpener !== document.body) banOpener.focus();
+    else focusItem(lastItem);
+  });
   document.addEventListener("focusin", (event) => {
     const item = event.target.closest?.(".rj-mod-item");
     if (item) lastItem = item;
