@@ -323,3 +323,44 @@ def test_a_moderators_dialogs_return_the_focus_to_what_opened_them(
     tab.keyboard.press("Enter")
     expect(tab.locator(".rj-mod-toasts")).to_contain_text("Banned")
     expect(tab.locator(f"#{item_id}")).to_be_focused()
+
+
+def test_a_moderator_turns_the_single_key_shortcuts_off_and_they_stay_off(
+    tab: Page, article: Article, moderator: Any, other_reader: Commenter
+) -> None:
+    rules = settings_for(article.page.site)
+    rules.mode = "pre"
+    rules.save()
+    held = post_comment(page=article.page, author=other_reader, name="Bruno", body="Held.")
+    tab.goto("/moderation/")
+    type_into(tab, tab.get_by_label("Username"), moderator.username)
+    type_into(tab, tab.get_by_label("Password"), PASSWORD)
+    tab.keyboard.press("Enter")
+    expect(tab.locator("body")).to_have_class(re.compile(r"\brj-mod-js\b"))
+
+    tab.keyboard.press("?")
+    dialog = tab.get_by_role("dialog", name="Keyboard shortcuts")
+    switch = dialog.get_by_label("Use single-key shortcuts")
+    expect(switch).to_be_checked()
+    tab_until(tab, switch)
+    tab.keyboard.press("Space")
+    expect(switch).not_to_be_checked()
+    tab.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+    tab.reload()
+    expect(tab.locator("body")).to_have_class(re.compile(r"\brj-mod-js\b"))
+    tab.keyboard.press("j")
+    tab.keyboard.press("a")
+    tab.keyboard.press("?")
+    expect(tab.locator(".rj-mod-item")).not_to_be_focused()
+    expect(dialog).to_be_hidden()
+    held.refresh_from_db()
+    assert held.status == "pending"
+
+    # Turned on again, they work.
+    tab.get_by_role("button", name=re.compile("Keyboard shortcuts")).click()
+    switch.check()
+    tab.keyboard.press("Escape")
+    tab.keyboard.press("j")
+    expect(tab.locator(".rj-mod-item")).to_be_focused()

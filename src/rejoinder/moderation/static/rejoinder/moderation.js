@@ -237,8 +237,20 @@ function press(item, key) {
   else control.form.requestSubmit(control);
 }
 
+// Single-key shortcuts can be turned off (WCAG 2.1.4), in the shortcuts dialog; the choice is
+// kept in this browser.
+const KEYS_OFF = "rj-mod-keys-off";
+
+function keysOff() {
+  try {
+    return localStorage.getItem(KEYS_OFF) === "1";
+  } catch {
+    return false;
+  }
+}
+
 function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || keysOff()) return;
   if (document.querySelector("dialog[open]")) return;
   const item = currentItem();
   switch (event.key) {
@@ -266,6 +278,19 @@ function init() {
     selectAll.addEventListener("change", () => {
       for (const box of document.querySelectorAll(".rj-mod-list input[name=comment_ids][type=checkbox]")) {
         box.checked = selectAll.checked;
+      }
+    });
+  }
+  const keysOn = document.getElementById("rj-mod-keys-on");
+  if (keysOn) {
+    keysOn.checked = !keysOff();
+    keysOn.addEventListener("change", () => {
+      try {
+        if (keysOn.checked) localStorage.removeItem(KEYS_OFF);
+        else localStorage.setItem(KEYS_OFF, "1");
+      } catch {
+        // Storage refused (a private window's quota): the switch holds for this page only.
+        keysOn.checked = !keysOn.checked;
       }
     });
   }
