@@ -153,3 +153,58 @@ def test_a_followed_passage_flashes_only_for_readers_who_accept_motion(
         expect(passage).to_be_visible()
 
         assert passage.evaluate("el => getComputedStyle(el).animationName") == flash
+
+
+# WCAG 1.4.12's spacing: line height 1.5, paragraphs 2em apart, letters .12em, words .16em.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important;
+                   word-spacing: .16em !important; }
+                 p { margin-block-end: 2em !important; }"""
+
+
+def space_text(tab: Page) -> None:
+    """Apply the spacing as a reader's own stylesheet would (through the CSSOM, which the
+    page's Content-Security-Policy does not govern)."""
+    tab.evaluate(
+        """(css) => { const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+                      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }""",
+        TEXT_SPACING,
+    )
+    assert tab.evaluate("() => getComputedStyle(document.body).wordSpacing") != "0px"
+
+
+def clipped_text(tab: Page) -> list[str]:
+    """Elements that hide part of their text: overflow hidden or clipped, content larger than
+    the box (text hidden on purpose, from everyone or for screen readers only, left out)."""
+    return list(
+        tab.evaluate(
+            """() => Array.from(document.querySelectorAll("body *")).filter((el) => {
+                 const style = getComputedStyle(el);
+                 if (!/hidden|clip/.test(style.overflowX + style.overflowY)) return false;
+                 if (el.closest(".rj-vh, .rj-visually-hidden, .rj-skip, [aria-hidden=true]")) return false;
+                 if (!el.textContent.trim()) return false;
+                 return el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+               }).map((el) => el.outerHTML.slice(0, 120))"""
+        )
+    )
+
+
+def test_text_spacing_hides_nothing_on_the_article_page_and_the_moderation_page(
+    narrow_tab: Page, demo_article: Article, moderator: Any
+) -> None:
+    box = open_article(narrow_tab, demo_article)
+    space_text(narrow_tab)
+    box.locator(".rj-thread .rj-reply-link").first.click()
+    expect(box.locator(".rj-reply-box").get_by_label("Your reply")).to_be_focused()
+    assert_no_horizontal_scroll(narrow_tab)
+    assert clipped_text(narrow_tab) == []
+
+    narrow_tab.goto("/moderation/")
+    narrow_tab.get_by_label("Username").fill(moderator.username)
+    narrow_tab.get_by_label("Password").fill(PASSWORD)
+    narrow_tab.get_by_role("button", name="Sign in").click()
+    expect(narrow_tab.locator("body")).to_have_class(re.compile(r"\brj-mod-js\b"))
+    narrow_tab.get_by_role("link", name=re.compile("^Recent")).click()
+    expect(narrow_tab.locator(".rj-mod-item").first).to_be_visible()
+    space_text(narrow_tab)
+    assert_no_horizontal_scroll(narrow_tab)
+    assert clipped_text(narrow_tab) == []
