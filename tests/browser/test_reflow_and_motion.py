@@ -208,3 +208,28 @@ def test_text_spacing_hides_nothing_on_the_article_page_and_the_moderation_page(
     space_text(narrow_tab)
     assert_no_horizontal_scroll(narrow_tab)
     assert clipped_text(narrow_tab) == []
+
+
+@pytest.mark.parametrize("width", [760, 900, 1060, 1280])
+def test_the_passage_panel_beside_the_article_covers_none_of_it(
+    browser: Browser, live_server: LiveServer, demo_article: Article, width: int
+) -> None:
+    """WCAG 2.4.11: with the panel open at the side, the article's links (which keep taking the
+    focus) are never under it."""
+    for tab in _open_tab(browser, live_server, viewport={"width": width, "height": 800}):
+        open_article(tab, demo_article)
+        tab.locator("[data-rj-article-body] mark.rj-passage[id]").first.click()
+        panel = tab.get_by_role("dialog")
+        expect(panel.locator(".rj-comment").first).to_be_visible()
+        panel_box = panel.bounding_box()
+        assert panel_box is not None
+        assert panel_box["x"] + panel_box["width"] >= width - 1, "not a side panel"
+
+        edge = tab.locator("main").evaluate(
+            """(main) => Math.max(...Array.from(main.querySelectorAll(
+                 "[data-rj-article-body] a, [data-rj-article-body] button, [data-rj-article-body] mark"
+               )).map((el) => el.getBoundingClientRect().right))"""
+        )
+        assert edge <= panel_box["x"], (
+            f"article controls reach {edge}, the panel starts at {panel_box['x']}"
+        )
