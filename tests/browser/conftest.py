@@ -185,3 +185,15 @@ def _static_files_for_other_origins() -> Iterator[None]:
     StaticFilesHandler.serve = serve  # type: ignore[method-assign]
     yield
     StaticFilesHandler.serve = original  # type: ignore[method-assign]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """List the moderate and minor axe-core findings of the audited states (none fail a test;
+    each is fixed or justified in docs/accessibility.md)."""
+    from tests.browser.helpers import LESSER_FINDINGS
+
+    if not LESSER_FINDINGS:
+        return
+    terminalreporter.section("axe-core: moderate and minor findings")
+    for state, findings in sorted(LESSER_FINDINGS.items()):
+        terminalreporter.write_line(f"{state}: {'; '.join(findings) if findings else 'none'}")

@@ -167,11 +167,19 @@ async function onBan(form) {
   }
   error.textContent = "";
   const answer = await response.json();
+  const index = items().indexOf(lastItem);
   form.closest("dialog")?.close();
   showCounts(answer.counts);
   toast(answer.message);
   await refreshList();
+  // The list is new: the focus goes to the comment banned, else to the one now in its place.
+  const same = lastItem && document.getElementById(lastItem.id);
+  if (same) focusItem(same);
+  else focusAfterRemoval(Math.max(0, index));
 }
+
+// What had the focus when the ban dialog opened (its Ban link, or the item for the "b" key).
+let banOpener = null;
 
 function openBan(link) {
   const dialog = document.getElementById("rj-mod-ban-dialog");
@@ -185,6 +193,7 @@ function openBan(link) {
   form.querySelector(".rj-mod-error").textContent = "";
   dialog.querySelector(".rj-mod-ban-name").textContent = link.dataset.rjBanName || "";
   lastItem = link.closest(".rj-mod-item") || lastItem;
+  banOpener = document.activeElement;
   dialog.showModal();
   (form.querySelector("input[name=duration]:checked") || form.querySelector("input[name=duration]"))?.focus();
 }
@@ -228,8 +237,20 @@ function press(item, key) {
   else control.form.requestSubmit(control);
 }
 
+// Single-key shortcuts can be turned off (WCAG 2.1.4), in the shortcuts dialog; the choice is
+// kept in this browser.
+const KEYS_OFF = "rj-mod-keys-off";
+
+function keysOff() {
+  try {
+    return localStorage.getItem(KEYS_OFF) === "1";
+  } catch {
+    return false;
+  }
+}
+
 function onKey(event) {
-  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || keysOff()) return;
   if (document.querySelector("dialog[open]")) return;
   const item = currentItem();
   switch (event.key) {
@@ -260,6 +281,19 @@ function init() {
       }
     });
   }
+  const keysOn = document.getElementById("rj-mod-keys-on");
+  if (keysOn) {
+    keysOn.checked = !keysOff();
+    keysOn.addEventListener("change", () => {
+      try {
+        if (keysOn.checked) localStorage.removeItem(KEYS_OFF);
+        else localStorage.setItem(KEYS_OFF, "1");
+      } catch {
+        // Storage refused (a private window's quota): the switch holds for this page only.
+        keysOn.checked = !keysOn.checked;
+      }
+    });
+  }
   const help = document.querySelector("[data-rj-mod=help]");
   if (help) {
     help.hidden = false;
@@ -275,7 +309,10 @@ function init() {
     const close = event.target.closest?.("[data-rj-mod=close]");
     if (close) close.closest("dialog")?.close();
   });
-  document.getElementById("rj-mod-ban-dialog")?.addEventListener("close", () => focusItem(lastItem));
+  document.getElementById("rj-mod-ban-dialog")?.addEventListener("close", () => {
+    if (banOpener?.isConnected && banOpener !== document.body) banOpener.focus();
+    else focusItem(lastItem);
+  });
   document.addEventListener("focusin", (event) => {
     const item = event.target.closest?.(".rj-mod-item");
     if (item) lastItem = item;
