@@ -46,7 +46,7 @@ _SITE_OF_SECONDS = 3600
 # A site's language settings change in the admin; its save clears them here, and other
 # processes (each with its own local cache, when there is no Redis) see the change within this.
 _SPEECH_SECONDS = 60
-_FIELDS = ("pk", "language", "reader_language", "time_zone")
+_FIELDS = ("pk", "language", "reader_language", "time_zone", "theme")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Speech:
     language: str
     reader_language: bool
     time_zone: str
+    theme: str  # the site's colours for its pages: "", "light" or "dark"
 
 
 def _rows(prefix: str, query: Callable[[int], QuerySet[Any]]) -> Callable[[int], Any]:
@@ -84,7 +85,7 @@ def _an_id(value: object) -> int | None:
 
 
 def _speech_key(site_id: int) -> str:
-    return f"speech:{site_id}"
+    return f"speech:v2:{site_id}"  # v2: the row gained the theme
 
 
 def site_speech(kwargs: dict[str, Any]) -> Speech | None:
@@ -180,6 +181,11 @@ def _apply(request: HttpRequest, choice: Choice) -> None:
     request.rejoinder_language = choice  # type: ignore[attr-defined]
 
 
+def site_theme(request: HttpRequest) -> dict[str, str]:
+    """Expose the colours the request's site chose ("" follows the reader's system) to templates."""
+    return {"site_theme": getattr(request, "rejoinder_theme", "")}
+
+
 class LanguageMiddleware:
     """Answer each request in its site's language and time zone (replaces LocaleMiddleware).
 
@@ -215,3 +221,4 @@ class LanguageMiddleware:
             speech = site_speech({"site_id": request.GET["site"]})
         if speech is not None:
             _apply(request, choose(request, speech))
+            request.rejoinder_theme = speech.theme  # type: ignore[attr-defined]

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rejoinder.config.middleware.csp_nonce",
+                "rejoinder.config.language.site_theme",
             ],
         },
     }

@@ -110,6 +110,16 @@ class Site(models.Model):
             "(REJOINDER_LANGUAGE). A page that embeds the box may ask for another one."
         ),
     )
+    theme = models.CharField(
+        _("colours"),
+        max_length=5,
+        blank=True,
+        choices=[("light", _("Light")), ("dark", _("Dark"))],
+        help_text=_(
+            "The colours of the article pages, the discussion pages and the moderation page. "
+            "Empty: light or dark as each reader's system asks. An embed sets its own."
+        ),
+    )
     reader_language = models.BooleanField(
         _("follow the reader's language"),
         default=False,
