@@ -8,8 +8,9 @@ request. A slow client costs a coroutine and a socket, never a thread. One clien
 have only so many requests in flight at once; past that it is answered 429 at once
 (docs/security.md, rule 5).
 
-Long-lived responses (the live updates' streams) will be coroutines on this loop too, not
-threads: see docs/decisions.md, "Serving".
+Long-lived responses (the live updates' streams, rejoinder/live/streams.py) are coroutines on
+this loop too, never threads, and do not count as requests in flight: see docs/decisions.md,
+"Serving" and "Live updates".
 """
 
 from __future__ import annotations
@@ -25,13 +26,28 @@ import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Coroutine[Any, Any, None]]
 WSGIApp = Callable[..., Iterable[bytes]]
+
+
+class StreamApp(Protocol):
+    """The live streams: which request is one (`route`), and serving it on the loop."""
+
+    def route(self, scope: Scope) -> int | None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def __call__(
+        self, target: int, scope: Scope, headers: dict[str, str], receive: Receive, send: Send
+    ) -> None: ...
+
 
 # Bodies up to this size stay in memory; larger ones (the admin's figure uploads) go to a file.
 _IN_MEMORY_BODY = 256 * 1024
@@ -91,8 +107,10 @@ class Front:
         wsgi_app: WSGIApp,
         limits: FrontLimits,
         client_address: Callable[[str, str], str],
+        streams: StreamApp | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
+        self.streams = streams
         self.limits = limits
         # (peer address, X-Forwarded-For) -> the client's address, as the app decides it.
         self.client_address = client_address
@@ -110,16 +128,24 @@ class Front:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self.streams is not None:
+                    await self.streams.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 # Wait for the threads off the loop: a thread streaming an answer needs the
                 # loop to send its chunks, so blocking the loop here would wait forever.
+                if self.streams is not None:
+                    await self.streams.stop()
                 await asyncio.to_thread(self.pool.shutdown, wait=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
+        target = self.streams.route(scope) if self.streams is not None else None
+        if target is not None and self.streams is not None:
+            await self.streams(target, scope, headers, receive, send)
+            return
         peer = (scope.get("client") or ("", 0))[0]
         address = self.client_address(peer, headers.get("x-forwarded-for", ""))
         if not self.in_flight.enter(address, self.limits.per_address):
