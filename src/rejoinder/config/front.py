@@ -38,14 +38,14 @@ WSGIApp = Callable[..., Iterable[bytes]]
 class StreamApp(Protocol):
     """The live streams: which request is one (`route`), and serving it on the loop."""
 
-    def route(self, scope: Scope) -> int | None: ...
+    def route(self, scope: Scope) -> str | None: ...
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
 
     async def __call__(
-        self, target: int, scope: Scope, headers: dict[str, str], receive: Receive, send: Send
+        self, target: str, scope: Scope, headers: dict[str, str], receive: Receive, send: Send
     ) -> None: ...
 
 

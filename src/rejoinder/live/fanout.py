@@ -25,6 +25,11 @@ def on_announce(waker: Callable[[str], None]) -> None:
     _wakers.append(waker)
 
 
+def off_announce(waker: Callable[[str], None]) -> None:
+    if waker in _wakers:
+        _wakers.remove(waker)
+
+
 def redis_url() -> str | None:
     url: str | None = settings.REJOINDER.get("REDIS_URL")
     return url or None
@@ -32,7 +37,10 @@ def redis_url() -> str | None:
 
 def announce(channel: str) -> None:
     for waker in list(_wakers):
-        waker(channel)
+        try:
+            waker(channel)
+        except RuntimeError:  # its loop has closed (a server shutting down)
+            off_announce(waker)
     url = redis_url()
     if not url:
         return

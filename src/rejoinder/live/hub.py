@@ -73,6 +73,7 @@ class Hub:
         self._tasks: list[asyncio.Task[None]] = []
         self._seen: deque[tuple[float, int]] = deque()
         self._floor = 0
+        self._waker: Callable[[str], None] | None = None
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -88,6 +89,7 @@ class Hub:
         def wake_up(channel: str) -> None:
             loop.call_soon_threadsafe(wake.set)
 
+        self._waker = wake_up
         fanout.on_announce(wake_up)
         self._floor = await self.db(store.latest_id)
         self._tasks.append(asyncio.create_task(self._read_loop()))
@@ -95,6 +97,8 @@ class Hub:
             self._tasks.append(asyncio.create_task(self._listen_redis(self.redis_url)))
 
     async def stop(self) -> None:
+        if self._waker is not None:
+            fanout.off_announce(self._waker)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -20,8 +20,9 @@ from django.template.loader import render_to_string
 from rejoinder.comments import events
 from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.live import fanout, store
+from rejoinder.moderation.queues import queue_counts
 from rejoinder.pages.localization import speaking_as
-from rejoinder.pages.models import Page
+from rejoinder.pages.models import Page, Site
 from rejoinder.ratings.rating import PageRated
 from rejoinder.widget.caching import CSRF_PLACEHOLDER
 from rejoinder.widget.context import comment_context
@@ -41,6 +42,15 @@ def listen() -> None:
         PageRated,
     ):
         events.on(event_type, _capture, within_transaction=True)
+    # The moderators' queue counts change with every comment that arrives, is held, shown,
+    # hidden or deleted: counted once per change, after commit, for the site's stream.
+    for queue_event in (
+        events.CommentPublished,
+        events.CommentHeld,
+        events.CommentHidden,
+        events.CommentDeleted,
+    ):
+        events.on(queue_event, _record_queue)
 
 
 def _capture(event: Any) -> None:
@@ -62,6 +72,17 @@ def _record(event: Any, state: dict[str, int]) -> None:
         fanout.announce(entry.channel)
     except Exception:
         log.exception("live event for %r not recorded", event)
+
+
+def _record_queue(event: Any) -> None:
+    try:
+        site = Site.objects.filter(pages__pk=event.page_id).first()
+        if site is None:
+            return
+        entry = store.write_site(site.pk, "counts", {"counts": queue_counts(site)})
+        fanout.announce(entry.channel)
+    except Exception:
+        log.exception("live queue counts for %r not recorded", event)
 
 
 def _describe(event: Any) -> tuple[str, dict[str, Any]]:

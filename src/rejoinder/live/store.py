@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rejoinder.live.models import LiveEvent
-from rejoinder.pages.models import Page
+from rejoinder.pages.models import Page, Site
 
 RETENTION = timedelta(minutes=10)
 # Event ids are positive bigints; a Last-Event-ID longer than this is not one of ours.
@@ -33,6 +33,11 @@ def page_channel(page_id: int) -> str:
     return f"page:{page_id}"
 
 
+def site_channel(site_id: int) -> str:
+    """The channel of a site's moderators (its queue counts)."""
+    return f"site:{site_id}"
+
+
 def _entries(rows: Any) -> list[Entry]:
     return [Entry(*row) for row in rows.values_list("id", "channel", "kind", "version", "data")]
 
@@ -42,10 +47,20 @@ def write(page_id: int, kind: str, version: int, data: dict[str, Any]) -> Entry:
 
     The lock orders the events of one page: an event committed later has a larger id.
     """
+    lock = Page.objects.select_for_update().filter(pk=page_id)
+    return _append(page_channel(page_id), kind, version, data, lock)
+
+
+def write_site(site_id: int, kind: str, data: dict[str, Any]) -> Entry:
+    """Append one event of a site's moderators, with the site's row locked (see `write`)."""
+    lock = Site.objects.select_for_update().filter(pk=site_id)
+    return _append(site_channel(site_id), kind, 0, data, lock)
+
+
+def _append(channel: str, kind: str, version: int, data: dict[str, Any], lock: Any) -> Entry:
     payload = json.dumps({**data, "version": version}, separators=(",", ":"))
-    channel = page_channel(page_id)
     with transaction.atomic():
-        Page.objects.select_for_update().filter(pk=page_id).values_list("pk").first()
+        lock.values_list("pk").first()
         event = LiveEvent.objects.create(channel=channel, kind=kind, version=version, data=payload)
     return Entry(event.pk, channel, kind, version, payload)
 

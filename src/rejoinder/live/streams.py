@@ -16,19 +16,34 @@ import contextlib
 import json
 import re
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
+from http.cookies import CookieError, SimpleCookie
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs
+
+from django.conf import settings
+from django.contrib.auth import get_user
 
 from rejoinder.live import store
 from rejoinder.live.hub import Hub, Subscriber
 from rejoinder.live.store import Entry
+from rejoinder.moderation.roles import is_moderator
 from rejoinder.pages.models import Page
 
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Coroutine[Any, Any, None]]
 
-_PATH = re.compile(r"/discussion/([1-9][0-9]{0,17})/events/?")
+_PATH = re.compile(r"/(discussion|moderation)/([1-9][0-9]{0,17})/events/?")
+
+
+def _cookie(header: str, name: str) -> str:
+    try:
+        morsel = SimpleCookie(header).get(name)
+    except CookieError:
+        return ""
+    return morsel.value if morsel is not None else ""
 
 
 class Refused(Exception):
@@ -55,8 +70,17 @@ _HEADERS = [
 ]
 
 
-def _open(page_id: int) -> bool:
-    return Page.objects.filter(pk=page_id).exists()
+def _allowed(channel: str, session_key: str) -> int:
+    """The status a request for this channel gets: 200, or 404 (no such page), or 403."""
+    kind, _, number = channel.partition(":")
+    if kind == "page":
+        return 200 if Page.objects.filter(pk=int(number)).exists() else 404
+    # A site's stream is for its moderators only: the signed-in user of the session cookie.
+    if not session_key:
+        return 403
+    engine = import_module(settings.SESSION_ENGINE)
+    user = get_user(SimpleNamespace(session=engine.SessionStore(session_key)))  # type: ignore[arg-type]
+    return 200 if is_moderator(user, int(number)) else 403
 
 
 def _catch_up(
@@ -76,12 +100,17 @@ class Streams:
         self.heartbeat = heartbeat
         self.max_streams = max_streams
 
-    def route(self, scope: MutableMapping[str, Any]) -> int | None:
-        """The page whose stream this request asks for, or None when it is not a stream."""
+    def route(self, scope: MutableMapping[str, Any]) -> str | None:
+        """The channel this request asks to follow, or None when it is not a stream."""
         if scope.get("method") != "GET":
             return None
         match = _PATH.fullmatch(scope.get("path", ""))
-        return int(match.group(1)) if match else None
+        if match is None:
+            return None
+        number = int(match.group(2))
+        if match.group(1) == "discussion":
+            return store.page_channel(number)
+        return store.site_channel(number)
 
     async def start(self) -> None:
         await self.hub.start()
@@ -91,7 +120,7 @@ class Streams:
 
     async def __call__(
         self,
-        target: int,
+        target: str,
         scope: MutableMapping[str, Any],
         headers: dict[str, str],
         receive: Receive,
@@ -104,7 +133,7 @@ class Streams:
 
     async def _serve(
         self,
-        page_id: int,
+        channel: str,
         scope: MutableMapping[str, Any],
         headers: dict[str, str],
         receive: Receive,
@@ -121,9 +150,12 @@ class Streams:
                 503, "Too many streams", "This server has all the live streams it can hold.", 10
             )
         await self.hub.start()
-        if not await self.hub.db(_open, page_id):
+        session_key = _cookie(headers.get("cookie", ""), settings.SESSION_COOKIE_NAME)
+        allowed = await self.hub.db(_allowed, channel, session_key)
+        if allowed == 404:
             raise Refused(404, "Not found", "There is no discussion with that id.")
-        channel = store.page_channel(page_id)
+        if allowed == 403:
+            raise Refused(403, "Forbidden", "Only the site's moderators may follow its queues.")
         subscriber = None if once else self.hub.subscribe(channel)
         try:
             try:
