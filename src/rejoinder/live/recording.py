@@ -22,7 +22,7 @@ from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.live import fanout, store
 from rejoinder.moderation.queues import queue_counts
 from rejoinder.pages.localization import speaking_as
-from rejoinder.pages.models import Page, Site
+from rejoinder.pages.models import Page, Site, state_after_bump
 from rejoinder.ratings.rating import PageRated
 from rejoinder.widget.caching import CSRF_PLACEHOLDER
 from rejoinder.widget.context import comment_context
@@ -57,7 +57,9 @@ def _capture(event: Any) -> None:
     """Inside the write: note the page's state as this write leaves it; record after commit."""
     if isinstance(event, events.CommentDeleted) and not event.was_published:
         return
-    state = Page.objects.filter(pk=event.page_id).values(*_PAGE_STATE).first()
+    state = state_after_bump(event.page_id)
+    if state is None:  # not after a bump (never the case today): read it
+        state = Page.objects.filter(pk=event.page_id).values(*_PAGE_STATE).first()
     if state is not None:
         transaction.on_commit(partial(_record, event, state))
 
