@@ -25,15 +25,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
         yield base, page_id(tmp_path, URI, RATE_LIMITS="0")
 
 
-def _post(base: str, body: str, parent: int | None = None) -> int:
-    fields = {"uri": URI, "name": "Bruno", "body": body, **({"parent": parent} if parent else {})}
+def _api(base: str, path: str, fields: dict[str, object]) -> dict[str, object]:
     request = urllib.request.Request(  # noqa: S310 - loopback test server
-        f"{base}/api/v1/comments",
+        f"{base}/api/v1/{path}",
         data=json.dumps(fields).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        return int(json.load(response)["comment"]["id"])
+        answer: dict[str, object] = json.load(response)
+        return answer
+
+
+def _post(base: str, body: str, parent: int | None = None) -> int:
+    fields = {"uri": URI, "name": "Bruno", "body": body, **({"parent": parent} if parent else {})}
+    comment = _api(base, "comments", fields)["comment"]
+    assert isinstance(comment, dict)
+    return int(comment["id"])
 
 
 @pytest.fixture
@@ -83,3 +90,25 @@ def test_new_comments_wait_behind_a_button_and_keep_the_readers_text(
     inner.get_by_role("button", name=re.compile("^Upvote")).click()
     expect(inner.locator(".rj-up")).to_have_attribute("aria-pressed", "true")
     expect(inner.locator(".rj-up .rj-count")).to_have_text("1")
+
+
+def test_votes_and_edits_change_in_place_and_an_open_reply_form_stays(
+    live_tab: Page, served: tuple[str, int]
+) -> None:
+    base, page = served
+    first = _post(base, "A comment readers will vote on.")
+    live_tab.goto(f"/discussion/{page}/")
+    box = live_tab.locator("#comments")
+    expect(box).to_have_class(re.compile(r"\brj-js\b"))
+    item = box.locator(f"#comment-{first}")
+    item.get_by_role("link", name="Reply").click()
+    reply = item.locator(".rj-reply-box textarea")
+    reply.fill("My unsent reply")
+
+    _api(base, f"comments/{first}/vote", {"value": 1})  # another reader (no cookie)
+    up = item.locator(":scope > .rj-comment-inner .rj-up")
+    expect(up.locator(".rj-count")).to_have_text("1", timeout=10_000)
+    expect(up).to_have_attribute("aria-label", re.compile("1 vote"))
+    expect(up).to_have_attribute("aria-pressed", "false")  # not this reader's vote
+    expect(reply).to_have_value("My unsent reply")
+    expect(reply).to_be_focused()

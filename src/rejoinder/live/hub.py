@@ -91,7 +91,12 @@ class Hub:
 
         self._waker = wake_up
         fanout.on_announce(wake_up)
-        self._floor = await self.db(store.latest_id)
+        try:
+            self._floor = await self.db(store.latest_id)
+        except Exception:
+            # The database is away (the server still starts and says so at /health): the first
+            # read starts from the log's beginning, and each stream skips what it has.
+            log.warning("the live event log could not be read at start", exc_info=True)
         self._tasks.append(asyncio.create_task(self._read_loop()))
         if self.redis_url:
             self._tasks.append(asyncio.create_task(self._listen_redis(self.redis_url)))

@@ -201,7 +201,7 @@ class Streams:
                         return
                     body = b": keep-alive\n\n"
                 await send({"type": "http.response.body", "body": body, "more_body": True})
-        except (OSError, RuntimeError):
+        except Exception:  # whatever the server raises for a closed connection
             return  # the client went away mid-send
         finally:
             watcher.cancel()

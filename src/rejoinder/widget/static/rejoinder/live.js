@@ -42,6 +42,8 @@ export function start(root) {
   const item = (id) => root.querySelector(`#comment-${CSS.escape(String(id))}`);
 
   function showButton() {
+    // A comment put in place meanwhile (the reader's own, posted from this box) waits no more.
+    for (const id of waiting.keys()) if (item(id)) waiting.delete(id);
     if (stale) {
       button.textContent = button.dataset.rjStale;
     } else if (waiting.size) {
