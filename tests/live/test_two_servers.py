@@ -29,8 +29,18 @@ pytestmark = pytest.mark.processes
 URI = "/live/two-servers/"
 
 
+class Redis:
+    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
+        self.url, self.process = url, process
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 @pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
+def redis(tmp_path: Path) -> Iterator[Redis]:
     binary = shutil.which("redis-server")
     assert binary, "redis-server is missing: run scripts/install-test-deps (make test-deps)"
     port = free_port()
@@ -63,10 +73,10 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise AssertionError("redis-server did not start") from None
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        server = Redis(f"redis://127.0.0.1:{port}/0", process)
+        yield server
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        Redis("", process).stop()
 
 
 def _post(base: str, body: str) -> int:
@@ -89,9 +99,9 @@ def _status(url: str, headers: dict[str, str] | None = None) -> int:
 
 
 def test_a_comment_posted_on_one_server_reaches_a_reader_of_the_other(
-    tmp_path: Path, redis_url: str
+    tmp_path: Path, redis: Redis
 ) -> None:
-    settings = {"RATE_LIMITS": "0", "REDIS_URL": redis_url, "LIVE_POLL_SECONDS": "30"}
+    settings = {"RATE_LIMITS": "0", "REDIS_URL": redis.url, "LIVE_POLL_SECONDS": "30"}
     with ExitStack() as servers:
         a = servers.enter_context(running_server(tmp_path, URI, **settings))
         b = servers.enter_context(running_server(tmp_path, URI, **settings))
@@ -132,3 +142,22 @@ def test_a_comment_posted_on_one_server_reaches_a_reader_of_the_other(
         assert _status(stream_url, {"Last-Event-ID": "1" * 40}) == 400
         assert _status(stream_url, {"Last-Event-ID": "abc"}) == 400
         assert _status(f"{b}/discussion/{page + 100000}/events") == 404
+
+
+def test_with_redis_gone_posting_still_works_and_events_arrive_by_reading_the_log(
+    tmp_path: Path, redis: Redis
+) -> None:
+    settings = {"RATE_LIMITS": "0", "REDIS_URL": redis.url, "LIVE_POLL_SECONDS": "1"}
+    with ExitStack() as servers:
+        a = servers.enter_context(running_server(tmp_path, URI, **settings))
+        b = servers.enter_context(running_server(tmp_path, URI, **settings))
+        page = page_id(tmp_path, URI, **settings)
+        reader = Stream(f"{b}/discussion/{page}/events?version=0")
+        assert reader.status == 200
+        redis.stop()
+        started = time.monotonic()
+        posted = [_post(a, f"Posted with Redis gone {n}") for n in range(3)]
+        assert time.monotonic() - started < 5  # writes do not wait on the missing Redis
+        got = reader.wait_for(3, timeout=10)
+        assert [e.data["id"] for e in got] == posted
+        reader.close()

@@ -8,6 +8,7 @@ REJOINDER_REDIS_URL is set, and otherwise each process's hub reads the log every
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 REDIS_CHANNEL = "rejoinder:live"
 _wakers: list[Callable[[str], None]] = []
 _client: Any = None
+QUIET_SECONDS = 5.0
+_quiet_until = [0.0]
 
 
 def on_announce(waker: Callable[[str], None]) -> None:
@@ -42,15 +45,17 @@ def announce(channel: str) -> None:
         except RuntimeError:  # its loop has closed (a server shutting down)
             off_announce(waker)
     url = redis_url()
-    if not url:
+    if not url or time.monotonic() < _quiet_until[0]:
         return
     global _client
     try:
         if _client is None:
-            import redis  # the `redis` extra; checked at start-up when REDIS_URL is set
+            import redis  # the `redis` extra
 
-            _client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+            _client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         _client.publish(REDIS_CHANNEL, channel)
     except Exception:
-        # Redis away: the other processes still read the log on their next poll.
+        # Redis away: the other processes still read the log on their next poll. Writes do
+        # not wait for it again for a while (a connection timeout on every post would).
+        _quiet_until[0] = time.monotonic() + QUIET_SECONDS
         log.warning("could not announce %s through Redis", channel, exc_info=True)
