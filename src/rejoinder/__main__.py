@@ -156,6 +156,9 @@ def serve(
         # own beside the ordinary ones.
         backlog=2048,
         backpressure=settings.REJOINDER["MAX_STREAMS"] + 1024,
+        # A worker that has not stopped this long after SIGTERM is killed (open live streams
+        # are ended at once; this is the backstop, past the longest body read).
+        workers_kill_timeout=settings.REJOINDER["BODY_TIMEOUT_SECONDS"] + 5,
     )
     _open_file_limit(workers * (settings.REJOINDER["MAX_STREAMS"] + 1024) + 256)
     mail_worker = _start_child("worker") if with_worker else None

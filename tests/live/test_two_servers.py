@@ -27,6 +27,7 @@ from tests.servers import free_port, page_id, running_server
 pytestmark = pytest.mark.processes
 
 URI = "/live/two-servers/"
+URI_NO_REDIS = "/live/two-servers-without-redis/"
 
 
 class Redis:
@@ -79,10 +80,10 @@ def redis(tmp_path: Path) -> Iterator[Redis]:
         Redis("", process).stop()
 
 
-def _post(base: str, body: str) -> int:
+def _post(base: str, body: str, uri: str = URI) -> int:
     request = urllib.request.Request(  # noqa: S310 - loopback test server
         f"{base}/api/v1/comments",
-        data=json.dumps({"uri": URI, "name": "Ana", "body": body}).encode(),
+        data=json.dumps({"uri": uri, "name": "Ana", "body": body}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -149,15 +150,27 @@ def test_with_redis_gone_posting_still_works_and_events_arrive_by_reading_the_lo
 ) -> None:
     settings = {"RATE_LIMITS": "0", "REDIS_URL": redis.url, "LIVE_POLL_SECONDS": "1"}
     with ExitStack() as servers:
-        a = servers.enter_context(running_server(tmp_path, URI, **settings))
-        b = servers.enter_context(running_server(tmp_path, URI, **settings))
-        page = page_id(tmp_path, URI, **settings)
+        a = servers.enter_context(running_server(tmp_path, URI_NO_REDIS, **settings))
+        b = servers.enter_context(running_server(tmp_path, URI_NO_REDIS, **settings))
+        page = page_id(tmp_path, URI_NO_REDIS, **settings)
         reader = Stream(f"{b}/discussion/{page}/events?version=0")
         assert reader.status == 200
         redis.stop()
         started = time.monotonic()
-        posted = [_post(a, f"Posted with Redis gone {n}") for n in range(3)]
+        posted = [_post(a, f"Posted with Redis gone {n}", URI_NO_REDIS) for n in range(3)]
         assert time.monotonic() - started < 5  # writes do not wait on the missing Redis
         got = reader.wait_for(3, timeout=10)
         assert [e.data["id"] for e in got] == posted
+        reader.close()
+
+
+def test_open_streams_do_not_hold_the_server_when_it_stops(tmp_path: Path) -> None:
+    with running_server(tmp_path, URI) as base:
+        page = page_id(tmp_path, URI)
+        readers = [Stream(f"{base}/discussion/{page}/events") for _ in range(4)]
+        assert [r.status for r in readers] == [200] * 4
+        stopping = time.monotonic()
+    # running_server waits up to 20 s for the server to exit after SIGTERM; it took:
+    assert time.monotonic() - stopping < 5
+    for reader in readers:
         reader.close()

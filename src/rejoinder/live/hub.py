@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from collections import deque
 from collections.abc import Callable
@@ -38,7 +39,7 @@ class Subscriber:
     def __init__(self, channel: str) -> None:
         self.channel = channel
         self.last_id = 0
-        self.queue: asyncio.Queue[Entry] = asyncio.Queue()
+        self.queue: asyncio.Queue[Entry | None] = asyncio.Queue()  # None: the server stops
         self._held: list[Entry] | None = []  # events that came while it caught up
 
     def offer(self, entries: list[Entry]) -> None:
@@ -68,6 +69,7 @@ class Hub:
         self.redis_url = redis_url
         self.channels: dict[str, set[Subscriber]] = {}
         self.count = 0
+        self.closing = False
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="rejoinder-live")
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -91,6 +93,7 @@ class Hub:
 
         self._waker = wake_up
         fanout.on_announce(wake_up)
+        self._on_stop_signal(loop)
         try:
             self._floor = await self.db(store.latest_id)
         except Exception:
@@ -101,7 +104,32 @@ class Hub:
         if self.redis_url:
             self._tasks.append(asyncio.create_task(self._listen_redis(self.redis_url)))
 
+    def end_streams(self) -> None:
+        """The server is stopping: end every stream (browsers reconnect, to another process or
+        machine, with their last id); open streams would otherwise hold the shutdown."""
+        self.closing = True
+        for group in self.channels.values():
+            for subscriber in group:
+                subscriber.queue.put_nowait(None)
+
+    def _on_stop_signal(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Granian's worker stops on SIGTERM/SIGINT through a handler on this loop, then waits
+        # for its connections to close: run end_streams first. (Its private table is the
+        # only way to chain; without it the server's workers_kill_timeout ends them.)
+        handlers = getattr(loop, "_signal_handlers", {})
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = handlers.get(sig)
+            if previous is None:
+                continue
+
+            def both(previous: Any = previous) -> None:
+                self.end_streams()
+                previous._run()
+
+            loop.add_signal_handler(sig, both)
+
     async def stop(self) -> None:
+        self.end_streams()
         if self._waker is not None:
             fanout.off_announce(self._waker)
         for task in self._tasks:

@@ -145,6 +145,8 @@ class Streams:
         raw_version = (query.get("version") or [""])[0]
         version = _number(raw_version, "version") if raw_version else None
         once = (query.get("once") or [""])[0] == "1"
+        if self.hub.closing:
+            raise Refused(503, "Stopping", "This server is stopping; try again.", 1)
         if not once and self.hub.count >= self.max_streams:
             raise Refused(
                 503, "Too many streams", "This server has all the live streams it can hold.", 10
@@ -192,9 +194,13 @@ class Streams:
                     {getting, watcher}, timeout=self.heartbeat, return_when=asyncio.FIRST_COMPLETED
                 )
                 if getting in done:
-                    body = _frame(getting.result())
+                    entries = [getting.result()]
                     while not subscriber.queue.empty():
-                        body += _frame(subscriber.queue.get_nowait())
+                        entries.append(subscriber.queue.get_nowait())
+                    body = b"".join(_frame(e) for e in entries if e is not None)
+                    if None in entries:  # the server is stopping
+                        await send({"type": "http.response.body", "body": body})
+                        return
                 else:
                     getting.cancel()
                     if watcher in done:
