@@ -66,7 +66,7 @@ def _capture(event: Any) -> None:
 
 def _record(event: Any, state: dict[str, int]) -> None:
     # The write is committed and answered whatever happens here: a failure costs live readers
-    # one event (their next one carries the version, so they notice and reload), never a 500.
+    # this one change until they next load the box, never a 500 for the writer.
     try:
         kind, data = _describe(event)
         data["counts"] = _counts(event.page_id, state)
