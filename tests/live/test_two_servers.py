@@ -174,3 +174,22 @@ def test_open_streams_do_not_hold_the_server_when_it_stops(tmp_path: Path) -> No
     assert time.monotonic() - stopping < 5
     for reader in readers:
         reader.close()
+
+
+def test_one_address_may_hold_only_so_many_streams(tmp_path: Path) -> None:
+    with running_server(tmp_path, URI, STREAMS_PER_ADDRESS="3") as base:
+        page = page_id(tmp_path, URI, STREAMS_PER_ADDRESS="3")
+        url = f"{base}/discussion/{page}/events"
+        readers = [Stream(url) for _ in range(3)]
+        assert [r.status for r in readers] == [200] * 3
+        request = urllib.request.Request(url)  # noqa: S310 - loopback test server
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)  # noqa: S310
+        assert refused.value.code == 429
+        assert refused.value.headers["Retry-After"] == "10"
+        readers[0].close()
+        time.sleep(0.5)
+        again = Stream(url)  # a closed one makes room
+        assert again.status == 200
+        for reader in [*readers[1:], again]:
+            reader.close()

@@ -23,6 +23,7 @@ application = Front(
         per_address=settings.REJOINDER["REQUESTS_PER_ADDRESS"],
         body_seconds=settings.REJOINDER["BODY_TIMEOUT_SECONDS"],
         max_body=settings.REJOINDER["MAX_UPLOAD_BYTES"],
+        streams_per_address=settings.REJOINDER["STREAMS_PER_ADDRESS"],
     ),
     client_address,
     Streams(

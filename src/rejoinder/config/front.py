@@ -59,6 +59,7 @@ class FrontLimits:
     per_address: int  # requests one client address may have in flight at once
     body_seconds: float  # the whole body must arrive within this
     max_body: int  # bytes; longer bodies are refused before they are read
+    streams_per_address: int = 20  # live streams one client address may hold open at once
 
 
 class AddressCounts:
@@ -115,6 +116,7 @@ class Front:
         # (peer address, X-Forwarded-For) -> the client's address, as the app decides it.
         self.client_address = client_address
         self.in_flight = AddressCounts()
+        self.open_streams = AddressCounts()
         self.pool = ThreadPoolExecutor(limits.threads, thread_name_prefix="rejoinder-django")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -142,12 +144,27 @@ class Front:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
-        target = self.streams.route(scope) if self.streams is not None else None
-        if target is not None and self.streams is not None:
-            await self.streams(target, scope, headers, receive, send)
-            return
         peer = (scope.get("client") or ("", 0))[0]
         address = self.client_address(peer, headers.get("x-forwarded-for", ""))
+        target = self.streams.route(scope) if self.streams is not None else None
+        if target is not None and self.streams is not None:
+            # A stream stays open: it is not a request in flight, but has a cap of its own.
+            if not self.open_streams.enter(address, self.limits.streams_per_address):
+                await _send_problem(
+                    send,
+                    _Refused(
+                        429,
+                        "Too many streams",
+                        "This address has too many live streams open; close one and try again.",
+                    ),
+                    retry_after=10,
+                )
+                return
+            try:
+                await self.streams(target, scope, headers, receive, send)
+            finally:
+                self.open_streams.leave(address)
+            return
         if not self.in_flight.enter(address, self.limits.per_address):
             await _send_problem(
                 send,

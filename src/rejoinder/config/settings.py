@@ -300,4 +300,5 @@ REJOINDER: dict[str, Any] = {
     "LIVE_POLL_SECONDS": _env_float("LIVE_POLL_SECONDS", 5.0 if _redis else 1.0),
     "LIVE_HEARTBEAT_SECONDS": _env_float("LIVE_HEARTBEAT_SECONDS", 20.0),
     "MAX_STREAMS": _env_int("MAX_STREAMS", 5000),
+    "STREAMS_PER_ADDRESS": _env_int("STREAMS_PER_ADDRESS", 20),  # over all processes
 }
