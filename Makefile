@@ -37,7 +37,7 @@ format: $(INSTALLED) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix src tests bench scripts
 	$(BIN)/ruff format src tests bench scripts
 
-test-deps: ## install chromium and postgresql from Debian when run as root and missing
+test-deps: ## install chromium, postgresql and redis-server from Debian when run as root and missing
 	@scripts/install-test-deps
 
 test: lint test-deps ## lint, then the whole suite on SQLite and on PostgreSQL

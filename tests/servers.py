@@ -33,6 +33,29 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
     raise AssertionError("server did not answer")
 
 
+def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a server on `data_dir` with these REJOINDER_* settings."""
+    return {
+        **os.environ,
+        "REJOINDER_DATA_DIR": str(data_dir),
+        **{f"REJOINDER_{name}": value for name, value in settings.items()},
+    }
+
+
+def page_id(data_dir: Path, page_uri: str, **settings: str) -> int:
+    """The id of the page `page_uri` in the database the servers on `data_dir` use."""
+    query = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
+        "django.setup(); from rejoinder.pages.models import Page;"
+        f"print(Page.objects.get(uri={page_uri!r}).pk)"
+    )
+    env = server_env(data_dir, **settings)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", query], env=env, check=True, capture_output=True, text=True
+    )
+    return int(done.stdout.strip())
+
+
 @contextmanager
 def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[str]:
     """Migrate a database, create the page `page_uri`, serve it; yield the base URL.
@@ -41,11 +64,7 @@ def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[s
     `settings` are REJOINDER_* variables (without the prefix) for the server.
     """
     port = free_port()
-    env = {
-        **os.environ,
-        "REJOINDER_DATA_DIR": str(data_dir),
-        **{f"REJOINDER_{name}": value for name, value in settings.items()},
-    }
+    env = server_env(data_dir, **settings)
     setup = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
         "django.setup(); from django.core.management import call_command;"

@@ -151,7 +151,16 @@ def serve(
         log_access=bool(os.environ.get("REJOINDER_ACCESS_LOG")),
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
+        # Granian holds at most `backpressure` requests per process at once (backlog/workers
+        # by default, 512): the live streams are requests that stay, so they get room of their
+        # own beside the ordinary ones.
+        backlog=2048,
+        backpressure=settings.REJOINDER["MAX_STREAMS"] + 1024,
+        # A worker that has not stopped this long after SIGTERM is killed (open live streams
+        # are ended at once; this is the backstop, past the longest body read).
+        workers_kill_timeout=settings.REJOINDER["BODY_TIMEOUT_SECONDS"] + 5,
     )
+    _open_file_limit(workers * (settings.REJOINDER["MAX_STREAMS"] + 1024) + 256)
     mail_worker = _start_child("worker") if with_worker else None
     try:
         server.serve()
@@ -159,6 +168,24 @@ def serve(
         if mail_worker is not None:
             _stop_child(mail_worker)
     return 0
+
+
+def _open_file_limit(needed: int) -> None:
+    """Raise this process's open-file limit towards `needed` (every stream is a socket)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        print(
+            f"rejoinder serve: the open-file limit ({soft}) is below what"
+            " REJOINDER_MAX_STREAMS needs; raise it (ulimit -n, LimitNOFILE=) or lower the cap.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def worker(*, once: bool, poll_seconds: float, exit_with_parent: bool) -> int:

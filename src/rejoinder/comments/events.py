@@ -43,6 +43,31 @@ class CommentHeld:
     page_id: int
 
 
+@dataclass(frozen=True)
+class CommentEdited:
+    """A comment's author changed its text."""
+
+    comment_id: int
+    page_id: int
+
+
+@dataclass(frozen=True)
+class CommentDeleted:
+    """A comment's author deleted it: gone, or a "[removed]" placeholder kept for its replies."""
+
+    comment_id: int
+    page_id: int
+    was_published: bool
+
+
+@dataclass(frozen=True)
+class CommentVoted:
+    """A comment's vote counts changed."""
+
+    comment_id: int
+    page_id: int
+
+
 Event = TypeVar("Event")
 _within: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
 _after_commit: dict[type, list[Callable[[Any], None]]] = defaultdict(list)

@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rejoinder.comments.events import CommentHeld, CommentHidden, CommentPublished, emit
+from rejoinder.comments.events import (
+    CommentDeleted,
+    CommentEdited,
+    CommentHeld,
+    CommentHidden,
+    CommentPublished,
+    emit,
+)
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
@@ -280,6 +287,8 @@ def edit_comment(
     with transaction.atomic():
         comment.save(update_fields=["body", "body_html", "body_digest", "edited_at"])
         comment.page.bump()
+        if comment.status == CommentStatus.PUBLISHED:
+            emit(CommentEdited(comment_id=comment.pk, page_id=comment.page_id))
     return comment
 
 
@@ -291,6 +300,7 @@ def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment |
     """
     comment = get_own_comment(comment_id=comment_id, requester=requester)
     was_published = comment.status == CommentStatus.PUBLISHED
+    comment_pk, page_pk = comment.pk, comment.page_id
     with transaction.atomic():
         if comment.children.exists():
             comment.status = CommentStatus.REMOVED
@@ -301,6 +311,7 @@ def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment |
             comment.delete()
             result = None
         comment.page.bump(comment_count=-1 if was_published else 0)
+        emit(CommentDeleted(comment_id=comment_pk, page_id=page_pk, was_published=was_published))
     return result
 
 

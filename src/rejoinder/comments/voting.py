@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.comments.events import CommentVoted, emit
 from rejoinder.comments.models import (
     Comment,
     Commenter,
@@ -98,6 +99,7 @@ def _vote(
     comment.score = wilson_lower_bound(comment.upvotes, comment.downvotes)
     comment.save(update_fields=["upvotes", "downvotes", "score"])
     comment.page.bump()
+    emit(CommentVoted(comment_id=comment.pk, page_id=comment.page_id))
     return comment, True
 
 

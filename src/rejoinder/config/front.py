@@ -8,8 +8,9 @@ request. A slow client costs a coroutine and a socket, never a thread. One clien
 have only so many requests in flight at once; past that it is answered 429 at once
 (docs/security.md, rule 5).
 
-Long-lived responses (the live updates' streams) will be coroutines on this loop too, not
-threads: see docs/decisions.md, "Serving".
+Long-lived responses (the live updates' streams, rejoinder/live/streams.py) are coroutines on
+this loop too, never threads, and do not count as requests in flight: see docs/decisions.md,
+"Serving" and "Live updates".
 """
 
 from __future__ import annotations
@@ -25,13 +26,28 @@ import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Coroutine[Any, Any, None]]
 WSGIApp = Callable[..., Iterable[bytes]]
+
+
+class StreamApp(Protocol):
+    """The live streams: which request is one (`route`), and serving it on the loop."""
+
+    def route(self, scope: Scope) -> str | None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def __call__(
+        self, target: str, scope: Scope, headers: dict[str, str], receive: Receive, send: Send
+    ) -> None: ...
+
 
 # Bodies up to this size stay in memory; larger ones (the admin's figure uploads) go to a file.
 _IN_MEMORY_BODY = 256 * 1024
@@ -43,6 +59,7 @@ class FrontLimits:
     per_address: int  # requests one client address may have in flight at once
     body_seconds: float  # the whole body must arrive within this
     max_body: int  # bytes; longer bodies are refused before they are read
+    streams_per_address: int = 20  # live streams one client address may hold open at once
 
 
 class AddressCounts:
@@ -91,12 +108,15 @@ class Front:
         wsgi_app: WSGIApp,
         limits: FrontLimits,
         client_address: Callable[[str, str], str],
+        streams: StreamApp | None = None,
     ) -> None:
         self.wsgi_app = wsgi_app
+        self.streams = streams
         self.limits = limits
         # (peer address, X-Forwarded-For) -> the client's address, as the app decides it.
         self.client_address = client_address
         self.in_flight = AddressCounts()
+        self.open_streams = AddressCounts()
         self.pool = ThreadPoolExecutor(limits.threads, thread_name_prefix="rejoinder-django")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -110,10 +130,14 @@ class Front:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if self.streams is not None:
+                    await self.streams.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 # Wait for the threads off the loop: a thread streaming an answer needs the
                 # loop to send its chunks, so blocking the loop here would wait forever.
+                if self.streams is not None:
+                    await self.streams.stop()
                 await asyncio.to_thread(self.pool.shutdown, wait=True)
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -122,6 +146,25 @@ class Front:
         headers = _headers(scope)
         peer = (scope.get("client") or ("", 0))[0]
         address = self.client_address(peer, headers.get("x-forwarded-for", ""))
+        target = self.streams.route(scope) if self.streams is not None else None
+        if target is not None and self.streams is not None:
+            # A stream stays open: it is not a request in flight, but has a cap of its own.
+            if not self.open_streams.enter(address, self.limits.streams_per_address):
+                await _send_problem(
+                    send,
+                    _Refused(
+                        429,
+                        "Too many streams",
+                        "This address has too many live streams open; close one and try again.",
+                    ),
+                    retry_after=10,
+                )
+                return
+            try:
+                await self.streams(target, scope, headers, receive, send)
+            finally:
+                self.open_streams.leave(address)
+            return
         if not self.in_flight.enter(address, self.limits.per_address):
             await _send_problem(
                 send,

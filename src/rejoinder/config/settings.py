@@ -25,6 +25,10 @@ def _env_int(name: str, default: int) -> int:
     return int(_env(name, str(default)))
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(_env(name, str(default)))
+
+
 DATA_DIR = Path(_env("DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = _env_bool("DEBUG", False)
@@ -79,6 +83,7 @@ INSTALLED_APPS = [
     "rejoinder.outbox",
     "rejoinder.subscriptions",
     "rejoinder.widget",
+    "rejoinder.live",
     "rejoinder.articles",
     "rejoinder.api",
     "rejoinder.portability",
@@ -290,4 +295,12 @@ REJOINDER: dict[str, Any] = {
     # The largest request body read at all (the admin's figure uploads); form posts and API
     # bodies have the smaller MAX_REQUEST_BYTES.
     "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+    # Live updates (rejoinder.live): Redis pub/sub tells every process of a new event when
+    # set (and Redis holds the cache); the event log is read every LIVE_POLL_SECONDS anyway
+    # (every 5 s with Redis, as a safety net); streams one process serves at most.
+    "REDIS_URL": _redis,
+    "LIVE_POLL_SECONDS": _env_float("LIVE_POLL_SECONDS", 5.0 if _redis else 1.0),
+    "LIVE_HEARTBEAT_SECONDS": _env_float("LIVE_HEARTBEAT_SECONDS", 20.0),
+    "MAX_STREAMS": _env_int("MAX_STREAMS", 5000),
+    "STREAMS_PER_ADDRESS": _env_int("STREAMS_PER_ADDRESS", 20),  # over all processes
 }

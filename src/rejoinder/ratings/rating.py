@@ -1,11 +1,13 @@
 """Rating pages: one rating per reader, changeable, aggregated on the Page."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.comments.events import emit
 from rejoinder.comments.models import Commenter
 from rejoinder.errors import Conflict, InvalidInput
 from rejoinder.limits.addresses import day_of, place_for
@@ -13,6 +15,13 @@ from rejoinder.limits.counters import add_one
 from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.ratings.models import DiscardedRatings, Rating
+
+
+@dataclass(frozen=True)
+class PageRated:
+    """A page's rating changed (announced through the comments' event registry)."""
+
+    page_id: int
 
 
 def rate_page(
@@ -72,12 +81,14 @@ def _rate(
             page=locked, rater=rater, stars=stars, address=address, address_place=place
         )
         locked.bump(rating_sum=stars, rating_count=1)
+        emit(PageRated(page_id=locked.pk))
     elif existing.stars != stars:
         delta = stars - existing.stars
         existing.stars = stars
         existing.updated_at = now
         existing.save(update_fields=["stars", "updated_at"])
         locked.bump(rating_sum=delta)
+        emit(PageRated(page_id=locked.pk))
     return True
 
 

@@ -176,6 +176,8 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
         "status_message": _posted_message(page, reader, box.posted),
+        # Live updates (rejoinder.live): the stream the box's script follows.
+        "live_url": f"/discussion/{page.pk}/events" if page.pk else "",
     }
     return render_to_string("widget/box.html", context, request=request)
 

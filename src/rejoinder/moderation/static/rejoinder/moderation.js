@@ -82,10 +82,32 @@ async function pollCounts() {
   }
 }
 
+// The site's live stream (rejoinder/live) brings the counts as they change; while it is open
+// the counts are polled only once a minute, as a safety net (reports do not come through it).
+let liveOpen = false;
+function startLive() {
+  if (!body.dataset.rjLive || !("EventSource" in window)) return;
+  const source = new EventSource(body.dataset.rjLive);
+  source.onopen = () => { liveOpen = true; };
+  source.onerror = () => {
+    liveOpen = false;
+    if (source.readyState === EventSource.CLOSED) setTimeout(startLive, 30_000);
+  };
+  source.addEventListener("counts", (event) => {
+    const changed = showCounts(JSON.parse(event.data).counts);
+    if (changed?.length) announce(changed.join(", "));
+  });
+}
+
 function startPolling() {
   if (!body.dataset.rjCounts) return;
   const seconds = Math.max(1, Number(body.dataset.rjPollSeconds) || 10);
-  setInterval(pollCounts, seconds * 1000);
+  let rounds = 0;
+  setInterval(() => {
+    rounds += 1;
+    if (!liveOpen || rounds % Math.max(1, Math.round(60 / seconds)) === 0) pollCounts();
+  }, seconds * 1000);
+  startLive();
   document.addEventListener("visibilitychange", () => { if (!document.hidden) pollCounts(); });
 }
 

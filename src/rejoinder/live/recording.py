@@ -1,0 +1,135 @@
+"""What readers may see, written to the event log once per change, after the write commits.
+
+A listener inside the write's transaction reads the page's version and counters (the page's
+row is locked by the write's bump, so they are exactly the write's); after the commit the
+event is rendered once, with the box's own templates as an anonymous reader sees it, written
+to the log and announced to the other processes (live/fanout.py). Nothing is recorded for a
+comment no reader may see: pending, shadowed or spam comments only ever cause a `counts`
+event when a visible comment stops being visible, and no event carries an email address.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from rejoinder.comments import events
+from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.live import fanout, store
+from rejoinder.moderation.queues import queue_counts
+from rejoinder.pages.localization import speaking_as
+from rejoinder.pages.models import Page, Site, state_after_bump
+from rejoinder.ratings.rating import PageRated
+from rejoinder.widget.caching import CSRF_PLACEHOLDER
+from rejoinder.widget.context import comment_context
+
+log = logging.getLogger(__name__)
+
+_PAGE_STATE = ("version", "comment_count", "rating_sum", "rating_count")
+
+
+def listen() -> None:
+    for event_type in (
+        events.CommentPublished,
+        events.CommentHidden,
+        events.CommentEdited,
+        events.CommentDeleted,
+        events.CommentVoted,
+        PageRated,
+    ):
+        events.on(event_type, _capture, within_transaction=True)
+    # The moderators' queue counts change with every comment that arrives, is held, shown,
+    # hidden or deleted: counted once per change, after commit, for the site's stream.
+    for queue_event in (
+        events.CommentPublished,
+        events.CommentHeld,
+        events.CommentHidden,
+        events.CommentDeleted,
+    ):
+        events.on(queue_event, _record_queue)
+
+
+def _capture(event: Any) -> None:
+    """Inside the write: note the page's state as this write leaves it; record after commit."""
+    if isinstance(event, events.CommentDeleted) and not event.was_published:
+        return
+    state = state_after_bump(event.page_id)
+    if state is None:  # not after a bump (never the case today): read it
+        state = Page.objects.filter(pk=event.page_id).values(*_PAGE_STATE).first()
+    if state is not None:
+        transaction.on_commit(partial(_record, event, state))
+
+
+def _record(event: Any, state: dict[str, int]) -> None:
+    # The write is committed and answered whatever happens here: a failure costs live readers
+    # this one change until they next load the box, never a 500 for the writer.
+    try:
+        kind, data = _describe(event)
+        data["counts"] = _counts(event.page_id, state)
+        entry = store.write(event.page_id, kind, state["version"], data)
+        fanout.announce(entry.channel)
+    except Exception:
+        log.exception("live event for %r not recorded", event)
+
+
+def _record_queue(event: Any) -> None:
+    try:
+        site = Site.objects.filter(pages__pk=event.page_id).first()
+        if site is None:
+            return
+        entry = store.write_site(site.pk, "counts", {"counts": queue_counts(site)})
+        fanout.announce(entry.channel)
+    except Exception:
+        log.exception("live queue counts for %r not recorded", event)
+
+
+def _describe(event: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(event, PageRated):
+        return "rating", {}
+    comment = (
+        Comment.objects.select_related("page__site", "parent").filter(pk=event.comment_id).first()
+    )
+    visible = comment if comment is not None and comment.status == CommentStatus.PUBLISHED else None
+    if isinstance(event, events.CommentPublished) and visible:
+        return "comment", {
+            "id": visible.pk,
+            "parent": visible.parent_id,
+            "html": _render(visible, "widget/comment.html"),
+        }
+    if isinstance(event, events.CommentEdited) and visible:
+        return "edit", {"id": visible.pk, "html": _render(visible, "widget/comment_inner.html")}
+    if isinstance(event, events.CommentVoted) and visible:
+        return "votes", {"id": visible.pk, "html": _render(visible, "widget/votes.html")}
+    # Deleted, hidden, or changed again before this ran: the comment goes, or its placeholder
+    # (a comment with replies) replaces it.
+    placeholder = (
+        comment if comment is not None and comment.status == CommentStatus.REMOVED else None
+    )
+    return "remove", {
+        "id": event.comment_id,
+        "html": _render(placeholder, "widget/comment_inner.html") if placeholder else "",
+    }
+
+
+def _render(comment: Comment, template: str) -> str:
+    page = comment.page
+    with speaking_as(page.site):
+        context = {
+            **comment_context(page, [comment], reader_id=None, csrf_token=CSRF_PLACEHOLDER),
+            "comment": comment,
+            "node": None,
+        }
+        return render_to_string(template, context)
+
+
+def _counts(page_id: int, state: dict[str, int]) -> dict[str, Any]:
+    page = Page.objects.select_related("site").get(pk=page_id)
+    page.comment_count = state["comment_count"]
+    page.rating_sum, page.rating_count = state["rating_sum"], state["rating_count"]
+    with speaking_as(page.site):
+        rating = render_to_string("widget/rating_summary.html", {"page": page})
+    return {"comments": state["comment_count"], "rating": rating}
