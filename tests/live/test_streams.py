@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -73,7 +74,9 @@ def _serve(test: Callable[[Streams], Awaitable[None]], max_streams: int = 100) -
         finally:
             await streams.stop()
 
-    asyncio.run(main())
+    # On a thread of its own: the browser tests leave Playwright's loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        runner.submit(asyncio.run, main()).result()
 
 
 async def _until(check: Callable[[], bool]) -> None:
