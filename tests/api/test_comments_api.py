@@ -119,7 +119,7 @@ def test_rating_through_the_api(make_api: Callable[[], ApiClient], page: Page) -
         (
             '{"uri": "/news/budget-vote/", "name": "A", "body": "nul \\u0000"}',
             "application/json",
-            422,
+            400,
         ),
         ('{"uri": "/news/budget-vote/", "name": "A", "body": 5}', "application/json", 422),
         ('["not", "an", "object"]', "application/json", 422),

@@ -68,13 +68,16 @@ def test_nan_and_infinity_are_not_json(api: ApiClient, page: Page) -> None:
     _assert_problem(_raw(api, "put", "/ratings", body), 400)
 
 
-# Unpaired surrogates
+# NUL and unpaired surrogates: not text, and PostgreSQL's text type cannot hold NUL
 
 
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
         ({"body": "\\ud800"}, "body"),
+        ({"body": "a \\u0000 b"}, "body"),
+        ({"name": "Ana\\u0000"}, "name"),
+        ({"passage": {"prefix": "\\u0000"}}, "passage.prefix"),
         ({"name": "Ana \\udfff"}, "name"),
         ({"uri": "/news/\\ud800"}, "uri"),
         ({"website": "https://example.org/\\ud800"}, "website"),
@@ -82,14 +85,14 @@ def test_nan_and_infinity_are_not_json(api: ApiClient, page: Page) -> None:
         ({"passage": {"exact": "x\\ud800"}}, "passage.exact"),
     ],
 )
-def test_a_lone_surrogate_in_any_string_is_a_400_naming_the_field(
+def test_a_nul_or_lone_surrogate_in_any_string_is_a_400_naming_the_field(
     api: ApiClient, page: Page, fields: dict[str, Any], field: str
 ) -> None:
     data: dict[str, Any] = {"uri": page.uri, "name": "Ana", "body": "x", **fields}
     # json.dumps would escape the backslash; splice the escapes in as a client would send them.
     body = json.dumps(data).replace("\\\\u", "\\u")
     problem = _assert_problem(_raw(api, "post", "/comments", body), 400, field)
-    assert "surrogate" in problem["detail"]
+    assert "not text" in problem["detail"]
     assert Comment.objects.count() == 0
 
 
@@ -164,6 +167,8 @@ def test_moderation_payloads_take_no_coerced_ids_or_booleans(
         "/moderation/bans", {"comment_id": comment_id, "duration_hours": 1e300}
     )
     _assert_problem(forever_and_more, 422, "duration_hours")
+    nul_reason = mod.post("/moderation/bans", {"comment_id": comment_id, "reason": "a\x00b"})
+    _assert_problem(nul_reason, 400, "reason")
     assert not AuditEntry.objects.exists()
     assert not Ban.objects.exists()
 

@@ -103,6 +103,46 @@ def test_a_name_with_raw_latin1_bytes_is_refused(browser: Client, article: Artic
     assert Comment.objects.count() == 0
 
 
+@pytest.mark.parametrize("name", [b"Ana\x00", b"\x00"])
+def test_a_nul_in_a_form_field_is_refused_naming_it_and_nothing_is_stored(
+    browser: Client, article: Article, name: bytes
+) -> None:
+    # PostgreSQL's text type cannot hold NUL: a form must be refused before any query sees it.
+    token = _token(browser, article)
+    body = _urlencoded({"csrfmiddlewaretoken": token, "name": name, "body": "hello"})
+    response = _send(browser, article, body, **FRAGMENT)
+    assert response.status_code == 400
+    assert response.json()["field"] == "name"
+    assert Comment.objects.count() == 0
+
+
+def test_a_nul_in_a_multipart_text_field_is_refused(browser: Client, article: Article) -> None:
+    token = _token(browser, article)
+    boundary = "rjboundary"
+    parts = [("csrfmiddlewaretoken", token.encode()), ("name", b"Ana"), ("body", b"a\x00b")]
+    body = (
+        b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + value
+            + b"\r\n"
+            for name, value in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = _send(
+        browser, article, body, f"multipart/form-data; boundary={boundary}", **FRAGMENT
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "body"
+    assert Comment.objects.count() == 0
+
+
+def test_a_nul_in_the_moderators_sign_in_form_is_refused(client: Client, db: None) -> None:
+    response = client.post("/moderation/sign-in/", {"username": "mod\x00", "password": "pw"})
+    assert response.status_code == 400
+    assert "“username”" in response.content.decode()
+
+
 def test_a_multipart_post_from_the_script_that_is_not_utf8_is_refused(
     browser: Client, article: Article
 ) -> None:

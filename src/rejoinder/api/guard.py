@@ -29,9 +29,10 @@ MAX_JSON_DEPTH = 32
 # A JSON string, with its escapes (the unrolled form runs in linear time).
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
-# A \uD800-\uDFFF escape: only a surrogate pair makes a character; a lone one is not text.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Escapes of what no stored text may hold: NUL (PostgreSQL's text type cannot store it) and a
+# \uD800-\uDFFF surrogate (only a pair makes a character; a lone one is not text).
+_NOT_TEXT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def allowed_origins() -> set[str]:
@@ -55,22 +56,22 @@ def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
-def unpaired_surrogate_at(value: Any, path: str = "") -> str | None:
+def not_text_at(value: Any, path: str = "") -> str | None:
     """Return the path (`body`, `passage.exact`, `uris[2]`) of the first string in a parsed JSON
-    value that holds an unpaired surrogate, or None when every string is valid Unicode."""
+    value that holds a NUL or an unpaired surrogate, or None when every string is storable text."""
     if isinstance(value, str):
-        return (path or "body") if _SURROGATE.search(value) else None
+        return (path or "body") if _NOT_TEXT.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if _SURROGATE.search(key):
+            if _NOT_TEXT.search(key):
                 return path or "body"
-            found = unpaired_surrogate_at(item, where)
+            found = not_text_at(item, where)
             if found:
                 return found
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found = unpaired_surrogate_at(item, f"{path}[{index}]")
+            found = not_text_at(item, f"{path}[{index}]")
             if found:
                 return found
     return None
@@ -155,14 +156,15 @@ def refuse_unsafe_write(request: HttpRequest) -> HttpResponse | None:
             _("Bad request"),
             _("The request body is not valid JSON: %(error)s.") % {"error": exc},
         )
-    field = unpaired_surrogate_at(data) if _SURROGATE_ESCAPE.search(text) else None
+    field = not_text_at(data) if _NOT_TEXT_ESCAPE.search(text) else None
     if field is not None:
         return problem(
             400,
             _("Bad request"),
             _(
-                "`%(field)s` holds an unpaired surrogate escape (\\ud800-\\udfff), which is not "
-                "a character: send the text as valid Unicode."
+                "`%(field)s` holds a NUL (\\u0000) or an unpaired surrogate escape "
+                "(\\ud800-\\udfff), which are not text: send the text as valid Unicode "
+                "without NUL."
             )
             % {"field": field},
             field=field,

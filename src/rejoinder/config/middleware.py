@@ -155,9 +155,9 @@ class RequestGuardMiddleware:
                 request, 415, _("Unsupported character set"), _("Send the form as UTF-8.")
             )
         if content_type == FORM_URLENCODED:
-            field = undecodable_form_field(request.body)
+            field = unreadable_form_field(request.body)
         else:
-            field = undecodable_multipart_field(request.META["CONTENT_TYPE"], request.body)
+            field = unreadable_multipart_field(request.META["CONTENT_TYPE"], request.body)
         if field is None:
             return None
         return _form_problem(
@@ -165,8 +165,8 @@ class RequestGuardMiddleware:
             400,
             _("The form could not be read"),
             _(
-                "The form field “%(field)s” holds bytes that are not UTF-8 text, so nothing was "
-                "saved. Type or paste the text again and resend it."
+                "The form field “%(field)s” holds bytes that are not text (not UTF-8, or a NUL), "
+                "so nothing was saved. Type or paste the text again and resend it."
             )
             % {"field": field},
             field=field,
@@ -235,8 +235,9 @@ def _form_problem(
     return render(request, "pages/request_refused.html", context, status=status)
 
 
-def undecodable_form_field(body: bytes) -> str | None:
-    """Return the name of the first field of a urlencoded body that is not UTF-8, or None."""
+def unreadable_form_field(body: bytes) -> str | None:
+    """Return the name of the first field of a urlencoded body that is not UTF-8 or holds a NUL
+    (which PostgreSQL's text type cannot store), or None."""
     for pair in body.split(b"&"):
         raw_name, _eq, raw_value = pair.partition(b"=")
         name = unquote_to_bytes(raw_name.replace(b"+", b" "))
@@ -244,24 +245,30 @@ def undecodable_form_field(body: bytes) -> str | None:
             shown = name.decode("utf-8")
         except UnicodeDecodeError:
             return name.decode("utf-8", "replace")
+        value = unquote_to_bytes(raw_value.replace(b"+", b" "))
         try:
-            unquote_to_bytes(raw_value.replace(b"+", b" ")).decode("utf-8")
+            value.decode("utf-8")
         except UnicodeDecodeError:
+            return shown
+        if b"\x00" in value or b"\x00" in name:
             return shown
     return None
 
 
-def undecodable_multipart_field(content_type: str, body: bytes) -> str | None:
-    """Return the name of the first text field of a multipart body that is not UTF-8, or None.
+def unreadable_multipart_field(content_type: str, body: bytes) -> str | None:
+    """Return the name of the first text field of a multipart body that is not UTF-8 or holds a
+    NUL, or None.
 
-    File parts may hold any bytes. A body that is UTF-8 throughout needs no closer look.
+    File parts may hold any bytes. A body that is UTF-8 without NUL throughout needs no closer
+    look.
     """
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return None
+    if b"\x00" not in body:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return None
     header = b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n"
     message = BytesParser(policy=policy.HTTP).parsebytes(header + body)
     if not message.is_multipart():
@@ -275,6 +282,8 @@ def undecodable_multipart_field(content_type: str, body: bytes) -> str | None:
             name.encode("utf-8")
             if isinstance(payload, bytes):
                 payload.decode("utf-8")
+                if b"\x00" in payload:
+                    raise UnicodeError("NUL")
         except UnicodeError:
             return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace") or "?"
     return None
