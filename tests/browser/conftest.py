@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request, expect, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 from tests.browser.helpers import SeedComments
@@ -38,7 +38,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 5_000  # every wait is on a condition; this only bounds a broken one
+# Every wait is on a condition, so this only bounds a broken one; it is generous because the
+# whole suite shares two cores with the live server, PostgreSQL and Chromium.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_new_comments_wait_behind_a_button_and_keep_the_readers_text(
     reply = _post(base, "A reply that arrives while the reader writes.", parent=first)
     newer = _post(base, "A new comment that arrives while the reader writes.")
     button = box.get_by_role("button", name="New comments: 2 — show")
-    expect(button).to_be_visible(timeout=10_000)
+    expect(button).to_be_visible()
     expect(box.locator(".rj-live[aria-live='polite']")).to_contain_text("New comments: 2")
     # Counted at once, shown only when asked; the draft and the focus stay where they were.
     expect(box.locator(".rj-comment-total")).to_have_text("3")
@@ -107,7 +107,7 @@ def test_votes_and_edits_change_in_place_and_an_open_reply_form_stays(
 
     _api(base, f"comments/{first}/vote", {"value": 1})  # another reader (no cookie)
     up = item.locator(":scope > .rj-comment-inner .rj-up")
-    expect(up.locator(".rj-count")).to_have_text("1", timeout=10_000)
+    expect(up.locator(".rj-count")).to_have_text("1")
     expect(up).to_have_attribute("aria-label", re.compile("1 vote"))
     expect(up).to_have_attribute("aria-pressed", "false")  # not this reader's vote
     expect(reply).to_have_value("My unsent reply")
