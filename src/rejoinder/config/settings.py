@@ -295,6 +295,10 @@ REJOINDER: dict[str, Any] = {
     # The largest request body read at all (the admin's figure uploads); form posts and API
     # bodies have the smaller MAX_REQUEST_BYTES.
     "MAX_UPLOAD_BYTES": _env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+    # An admin import whose worker has not shown it alive for this long is taken over by the
+    # next worker (its transaction died with it); after IMPORT_ATTEMPTS takeovers it fails.
+    "IMPORT_LEASE_SECONDS": _env_int("IMPORT_LEASE_SECONDS", 120),
+    "IMPORT_ATTEMPTS": _env_int("IMPORT_ATTEMPTS", 3),
     # Live updates (rejoinder.live): Redis pub/sub tells every process of a new event when
     # set (and Redis holds the cache); the event log is read every LIVE_POLL_SECONDS anyway
     # (every 5 s with Redis, as a safety net); streams one process serves at most.

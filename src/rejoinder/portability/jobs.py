@@ -5,18 +5,26 @@
 damaged compression, the wrong kind of file) with the same one-line reason. The worker's
 "imports" step (`run_next_import`) claims the oldest queued job, runs `run_import` on it,
 keeps the report or the one-line error, and deletes the files. While it runs, the share of
-the file read is written to `progress.json` beside the files: on SQLite the import holds the
-write lock, so progress cannot go through the database.
+the file read is written to `progress.json` beside the files, and a thread touches `alive`
+there every few seconds: on SQLite the import holds the write lock, so neither can go through
+the database. A running job whose `alive` is older than `IMPORT_LEASE_SECONDS` lost its worker
+(killed, or its machine gone) and, with it, the import's transaction: the next worker runs it
+again from the start, up to `IMPORT_ATTEMPTS` times.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,29 +172,76 @@ def import_progress(job: ImportJob) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+ALIVE = "alive"
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def _lost(job: ImportJob) -> bool:
+    """Whether a running job's worker has not shown itself alive within the lease."""
+    try:
+        seen = (_folder(job) / ALIVE).stat().st_mtime
+    except OSError:  # not touched yet: judge by the start
+        seen = job.started_at.timestamp() if job.started_at else 0.0
+    return time.time() - seen > settings.REJOINDER["IMPORT_LEASE_SECONDS"]
+
+
 def _claim() -> ImportJob | None:
+    """Claim the oldest queued job, else a running one whose worker was lost."""
     with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update(skip_locked=True)
-            .filter(status=ImportStatus.QUEUED)
-            .order_by("pk")
-            .first()
-        )
+        jobs = ImportJob.objects.select_for_update(skip_locked=True).order_by("pk")
+        job = jobs.filter(status=ImportStatus.QUEUED).first()
         if job is None:
-            return None
+            job = next((j for j in jobs.filter(status=ImportStatus.RUNNING) if _lost(j)), None)
+            if job is None:
+                return None
+            job.attempts += 1
+            log.warning(
+                "import job %s: its worker %s stopped while running it; attempt %d",
+                job.pk,
+                job.worker,
+                job.attempts + 1,
+            )
+            if job.attempts >= settings.REJOINDER["IMPORT_ATTEMPTS"]:
+                job.save(update_fields=["attempts"])
+                _finish(
+                    job,
+                    ImportStatus.FAILED,
+                    error=f"the worker running this import stopped {job.attempts} times "
+                    f"(last {job.worker}); nothing of it was saved",
+                )
+                shutil.rmtree(_folder(job), ignore_errors=True)
+                return None
         job.status = ImportStatus.RUNNING
         job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.worker = _worker_name()
+        job.save(update_fields=["status", "started_at", "worker", "attempts"])
         return job
 
 
+def _keep_alive(path: Path, stop: threading.Event) -> None:
+    """Touch `path` until `stop` is set, often enough for the lease."""
+    every = max(0.2, settings.REJOINDER["IMPORT_LEASE_SECONDS"] / 4)
+    while True:
+        with contextlib.suppress(OSError):  # the folder went: the job ends anyway
+            path.touch()
+        if stop.wait(every):
+            return
+
+
 def run_next_import() -> int:
-    """The worker's "imports" step: run the oldest queued import; return 1, or 0 if none."""
+    """The worker's "imports" step: run the oldest queued import (or one whose worker was
+    lost); return 1, or 0 if none."""
     job = _claim()
     if job is None:
         return 0
     folder = _folder(job)
     progress_file = folder / "progress.json"
+    stop = threading.Event()
+    alive = threading.Thread(target=_keep_alive, args=(folder / ALIVE, stop), daemon=True)
+    alive.start()
 
     def progress(fraction: float) -> None:
         partial = progress_file.with_suffix(".tmp")
@@ -217,6 +272,8 @@ def run_next_import() -> int:
         job.summary = report.summary()
         _finish(job, ImportStatus.DONE)
     finally:
+        stop.set()
+        alive.join()
         shutil.rmtree(folder, ignore_errors=True)
     return 1
 
