@@ -1,11 +1,17 @@
 """Import and export speed on a generated Disqus export (docs: bench/RESULTS.md).
 
     .venv/bin/python bench/import.py [--comments 1000000] [--threads 10000] [--keep DIR]
+                                     [--isso N] [--isso-bin PATH]
 
 Writes a Disqus export of made-up comments (a third are replies, some to parents listed
 later, some deleted or spam), imports it with `rejoinder import disqus` into a fresh SQLite
-database in a child process, then exports the site as JSON Lines, and prints comments per
-second and each process's peak memory (its maximum resident set size).
+database in a child process, then exports the site in each format (JSON Lines, WXR, Disqus),
+and prints comments per second and each process's peak memory (its maximum resident set
+size, from its own rusage when it ends).
+
+With `--isso N` (and Isso installed: `make bench` puts it in $PEERS_DIR/isso/venv), a
+second file of N comments is imported by `isso import` and by Rejoinder, one after the other,
+for a same-size comparison.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -90,37 +95,46 @@ def generate(path: Path, comments: int, threads: int, seed: int = 7) -> None:
         out.write("</disqus>\n")
 
 
+def _run(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a command; return seconds, its own peak RSS in MiB, and its output.
+
+    The peak comes from wait4 on this very process: RUSAGE_CHILDREN would be the largest of
+    every child so far, so an export would be charged with the import's peak.
+    """
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as output:
+        child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{text}")
+    return seconds, usage.ru_maxrss / 1024, text
+
+
 def _child(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run `rejoinder …`; return seconds, the child's peak RSS in MiB, and its output."""
-    started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run(
-        [sys.executable, "-m", "rejoinder", *args], env=env, capture_output=True, text=True
-    )
-    seconds = time.monotonic() - started
-    if done.returncode:
-        raise SystemExit(f"rejoinder {' '.join(args)} failed:\n{done.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024, done.stdout + done.stderr
+    """Run `rejoinder …` (see `_run`)."""
+    return _run([sys.executable, "-m", "rejoinder", *args], env)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--comments", type=int, default=1_000_000)
-    parser.add_argument("--threads", type=int, default=10_000)
-    parser.add_argument("--keep", type=Path, help="keep the files in this directory")
-    args = parser.parse_args()
-    work = args.keep or Path(tempfile.mkdtemp(prefix="rejoinder-bench-import-"))
-    work.mkdir(parents=True, exist_ok=True)
-    export = work / "disqus.xml"
-    started = time.monotonic()
-    generate(export, args.comments, args.threads)
+def _rate(what: str, comments: int, seconds: float, peak: float, extra: str = "") -> None:
     print(
-        f"generated {args.comments} comments over {args.threads} threads: "
-        f"{export.stat().st_size / 2**20:.0f} MiB in {time.monotonic() - started:.0f} s"
+        f"{what}: {comments:,} comments in {seconds:.0f} s = {comments / seconds:,.0f} "
+        f"comments/s, peak memory {peak:.0f} MiB{extra}"
     )
+
+
+def _env(work: Path) -> dict[str, str]:
     env = {**os.environ, "REJOINDER_DATA_DIR": str(work / "data")}
     env.pop("REJOINDER_DATABASE_URL", None)
+    return env
+
+
+def _rejoinder_import(work: Path, export: Path) -> tuple[float, float, str]:
+    """Import `export` into a fresh SQLite database under `work`."""
+    env = _env(work)
     _child(["manage", "migrate", "-v0"], env)
     _child(
         [
@@ -132,32 +146,59 @@ def main() -> None:
         ],
         env,
     )
-    seconds, peak, output = _child(
-        [
-            "import",
-            "disqus",
-            str(export),
-            "--site",
-            "bench.example.org",
-            "--report",
-            str(work / "report.json"),
-        ],
-        env,
+    report = ["--report", str(work / "report.json")]
+    return _child(["import", "disqus", str(export), "--site", "bench.example.org", *report], env)
+
+
+def _isso_import(isso: Path, work: Path, export: Path) -> tuple[float, float, str]:
+    """Import `export` with Isso's own importer into a fresh Isso database."""
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "isso.cfg"
+    config.write_text(
+        f"[general]\ndbpath = {work / 'comments.db'}\nhost = https://bench.example.org/\n",
+        encoding="utf-8",
     )
+    return _run([str(isso), "-c", str(config), "import", str(export)], dict(os.environ))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="keep the files in this directory")
+    parser.add_argument("--isso", type=int, default=0, help="also compare with Isso on N")
+    peers = Path(os.environ.get("PEERS_DIR") or Path(tempfile.gettempdir()) / "peers")
+    parser.add_argument("--isso-bin", type=Path, default=peers / "isso/venv/bin/isso")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="rejoinder-bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.isso and not args.isso_bin.exists():
+        raise SystemExit(f"{args.isso_bin} not found: install the peers, or give --isso-bin")
+    export = work / "disqus.xml"
+    started = time.monotonic()
+    generate(export, args.comments, args.threads)
+    print(
+        f"generated {args.comments} comments over {args.threads} threads: "
+        f"{export.stat().st_size / 2**20:.0f} MiB in {time.monotonic() - started:.0f} s"
+    )
+    seconds, peak, output = _rejoinder_import(work, export)
     print(output.strip())
-    print(
-        f"import: {args.comments} comments in {seconds:.0f} s = "
-        f"{args.comments / seconds:,.0f} comments/s, peak memory {peak:.0f} MiB"
-    )
-    out = work / "export.jsonl"
-    seconds, peak, _output = _child(
-        ["export", "--site", "bench.example.org", "--output", str(out)], env
-    )
-    print(
-        f"export: {args.comments} comments in {seconds:.0f} s = "
-        f"{args.comments / seconds:,.0f} comments/s, peak memory {peak:.0f} MiB, "
-        f"{out.stat().st_size / 2**20:.0f} MiB"
-    )
+    _rate("import", args.comments, seconds, peak)
+    for format_name, suffix in (("jsonl", "jsonl"), ("wxr", "xml"), ("disqus", "xml")):
+        out = work / f"export-{format_name}.{suffix}"
+        command = ["export", "--site", "bench.example.org", "--format", format_name]
+        seconds, peak, _output = _child([*command, "--output", str(out)], _env(work))
+        size = f", {out.stat().st_size / 2**20:.0f} MiB"
+        _rate(f"export {format_name}", args.comments, seconds, peak, size)
+        out.unlink()
+    if args.isso:
+        small = work / f"disqus-{args.isso}.xml"
+        generate(small, args.isso, max(1, args.isso // 100))
+        seconds, peak, output = _isso_import(args.isso_bin, work / "isso", small)
+        _rate("isso import", args.isso, seconds, peak)
+        print("  " + output.strip()[-400:].replace("\n", "\n  "))
+        seconds, peak, _output = _rejoinder_import(work / "same-size", small)
+        _rate("rejoinder import, same file", args.isso, seconds, peak)
 
 
 if __name__ == "__main__":
