@@ -158,7 +158,8 @@ def _isso_import(isso: Path, work: Path, export: Path) -> tuple[float, float, st
         f"[general]\ndbpath = {work / 'comments.db'}\nhost = https://bench.example.org/\n",
         encoding="utf-8",
     )
-    return _run([str(isso), "-c", str(config), "import", str(export)], dict(os.environ))
+    command = [str(isso), "-c", str(config), "import", "--empty-id", str(export)]
+    return _run(command, dict(os.environ))
 
 
 def main() -> None:
