@@ -1,8 +1,11 @@
 """Live updates: N streams open on one `rejoinder serve` (SQLite, 2 processes, no Redis).
 
-Reports the servers' memory per open stream and how long a posted comment takes to reach
-every stream (from the POST's answer, which comes after the commit). Not a timed test:
-    .venv/bin/python bench/live.py --streams 1000
+Opens the streams, holds them open for `--hold` seconds (the servers' CPU is sampled over
+that time: what idle streams cost, heartbeats included), then posts a comment and reports
+how many streams were still connected, how long the comment took to reach every one (from
+the moment the POST was sent, before its commit) and the servers' memory per open stream.
+Not a timed test:
+    .venv/bin/python bench/live.py --streams 10000 --hold 60
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,21 +28,42 @@ from local_server import ROOT, served
 URI = "/bench/live/"
 
 
-def _rss_kib(bind: str) -> int:
-    total = 0
+def _server_pids(bind: str) -> list[str]:
+    pids = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-            if bind.encode() not in cmdline:
-                continue
+        except OSError:
+            continue
+        if bind.encode() in cmdline:
+            pids.append(pid)
+    return pids
+
+
+def _rss_kib(bind: str) -> int:
+    total = 0
+    for pid in _server_pids(bind):
+        try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total
+
+
+def _cpu_seconds(bind: str) -> float:
+    """User + system CPU time the server's processes have used so far."""
+    ticks = 0
+    for pid in _server_pids(bind):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 async def _open(port: int, page: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -61,17 +86,23 @@ async def _until_comment(reader: asyncio.StreamReader) -> float:
             return time.monotonic()
 
 
-async def run(port: int, page: int, streams: int) -> dict[str, float]:
+async def run(port: int, page: int, streams: int, hold: float) -> dict[str, float]:
     bind = f"127.0.0.1:{port}"
     before = _rss_kib(bind)
     opened = []
+    started = time.monotonic()
     for start in range(0, streams, 200):
         opened += await asyncio.gather(
             *(_open(port, page) for _ in range(min(200, streams - start)))
         )
+    opening = time.monotonic() - started
     await asyncio.sleep(2)
     after = _rss_kib(bind)
     waiting = [asyncio.create_task(_until_comment(r)) for r, _ in opened]
+    cpu_before, held_from = _cpu_seconds(bind), time.monotonic()
+    await asyncio.sleep(hold)
+    idle_cpu = (_cpu_seconds(bind) - cpu_before) / (time.monotonic() - held_from)
+    dropped = sum(1 for task in waiting if task.done())  # ended before any comment
     body = json.dumps({"uri": URI, "name": "Bench", "body": "Breaking news"}).encode()
     request = urllib.request.Request(
         f"http://{bind}/api/v1/comments", data=body, headers={"Content-Type": "application/json"}
@@ -81,13 +112,22 @@ async def run(port: int, page: int, streams: int) -> dict[str, float]:
         with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - loopback
             return time.monotonic()
 
-    posted_at = await asyncio.to_thread(post)
-    arrived = await asyncio.wait_for(asyncio.gather(*waiting), 30)
+    # Timed from the moment the POST is sent: the commit comes later, so this bounds the
+    # time from the commit from above (the answer may come after the first streams have it).
+    posted_at = time.monotonic()
+    await asyncio.to_thread(post)
+    results = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 60)
+    arrived = [t for t in results if isinstance(t, float)]
     delays = sorted(max(0.0, t - posted_at) for t in arrived)
     for _, writer in opened:
         writer.close()
     return {
         "streams": streams,
+        "seconds_to_open": round(opening, 1),
+        "held_seconds": hold,
+        "dropped_while_held": dropped,
+        "received_the_comment": len(arrived),
+        "server_cpu_while_idle_percent": round(idle_cpu * 100, 1),
         "rss_before_kib": before,
         "rss_after_kib": after,
         "kib_per_stream": round((after - before) / streams, 2),
@@ -101,13 +141,24 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--hold", type=float, default=60, help="seconds the streams stay idle")
+    parser.add_argument(
+        "--redis", action="store_true", help="start redis-server and tell the processes by it"
+    )
     args = parser.parse_args()
+    # Every stream is a socket on this side too.
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < args.streams + 100:
+        raise SystemExit(f"the open-file limit ({hard}) is below {args.streams} streams")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     with tempfile.TemporaryDirectory() as data:
         env = {
             **os.environ,
             "REJOINDER_DATA_DIR": data,
             "REJOINDER_RATE_LIMITS": "0",
             "REJOINDER_MAX_STREAMS": str(args.streams + 10),
+            # Every stream comes from 127.0.0.1 here.
+            "REJOINDER_STREAMS_PER_ADDRESS": str(args.streams + 10),
         }
         setup = (
             "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
@@ -116,14 +167,29 @@ def main() -> None:
             "from rejoinder.pages.lookup import default_site, ensure_page;"
             f"print(ensure_page(default_site(), {URI!r}).pk)"
         )
+        redis = None
+        if args.redis:
+            redis_port = args.port + 1
+            redis = subprocess.Popen(
+                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
+                stdout=subprocess.DEVNULL,
+            )
+            env["REJOINDER_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            time.sleep(0.5)
         python = str(ROOT / ".venv/bin/python")
         page = int(
             subprocess.run(
                 [python, "-c", setup], env=env, check=True, capture_output=True, text=True
             ).stdout
         )
-        with served(args.port, env):
-            print(json.dumps(asyncio.run(run(args.port, page, args.streams))))
+        try:
+            with served(args.port, env):
+                figures = asyncio.run(run(args.port, page, args.streams, args.hold))
+        finally:
+            if redis is not None:
+                redis.terminate()
+                redis.wait(10)
+        print(json.dumps({"redis": args.redis, **figures}))
 
 
 if __name__ == "__main__":
