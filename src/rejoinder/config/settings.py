@@ -300,10 +300,14 @@ REJOINDER: dict[str, Any] = {
     "IMPORT_LEASE_SECONDS": _env_int("IMPORT_LEASE_SECONDS", 120),
     "IMPORT_ATTEMPTS": _env_int("IMPORT_ATTEMPTS", 3),
     # Live updates (rejoinder.live): Redis pub/sub tells every process of a new event when
-    # set (and Redis holds the cache); the event log is read every LIVE_POLL_SECONDS anyway
-    # (every 5 s with Redis, as a safety net); streams one process serves at most.
+    # set (and Redis holds the cache), else PostgreSQL's LISTEN/NOTIFY on PostgreSQL; the
+    # event log is read every LIVE_POLL_SECONDS anyway (every 5 s with either, as a safety
+    # net; every second on SQLite); streams one process serves at most.
     "REDIS_URL": _redis,
-    "LIVE_POLL_SECONDS": _env_float("LIVE_POLL_SECONDS", 5.0 if _redis else 1.0),
+    "LIVE_POLL_SECONDS": _env_float(
+        "LIVE_POLL_SECONDS",
+        5.0 if _redis or "postgresql" in DATABASES["default"]["ENGINE"] else 1.0,
+    ),
     "LIVE_HEARTBEAT_SECONDS": _env_float("LIVE_HEARTBEAT_SECONDS", 20.0),
     "MAX_STREAMS": _env_int("MAX_STREAMS", 5000),
     "STREAMS_PER_ADDRESS": _env_int("STREAMS_PER_ADDRESS", 20),  # over all processes

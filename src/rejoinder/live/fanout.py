@@ -2,7 +2,8 @@
 
 The event log is the truth; a notice only says "read it now". Within a process the hub is
 woken directly; between processes and machines, Redis pub/sub carries the notice when
-REJOINDER_REDIS_URL is set, and otherwise each process's hub reads the log every second.
+REJOINDER_REDIS_URL is set, else PostgreSQL's NOTIFY when that is the database; on SQLite
+(one machine) each process's hub reads the log every second.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 
 log = logging.getLogger(__name__)
 
 REDIS_CHANNEL = "rejoinder:live"
+POSTGRES_CHANNEL = "rejoinder_live"  # LISTEN/NOTIFY channels are identifiers
 _wakers: list[Callable[[str], None]] = []
 _client: Any = None
 QUIET_SECONDS = 5.0
@@ -38,15 +41,36 @@ def redis_url() -> str | None:
     return url or None
 
 
+def on_postgres() -> bool:
+    return connections["default"].vendor == "postgresql"
+
+
 def announce(channel: str) -> None:
+    """Tell every process's streams that `channel` has a new event (called after commit)."""
     for waker in list(_wakers):
         try:
             waker(channel)
         except RuntimeError:  # its loop has closed (a server shutting down)
             off_announce(waker)
-    url = redis_url()
-    if not url or time.monotonic() < _quiet_until[0]:
+    if time.monotonic() < _quiet_until[0]:
         return
+    url = redis_url()
+    if url:
+        _publish_redis(url, channel)
+    elif on_postgres():
+        _notify_postgres(channel)
+
+
+def _notify_postgres(channel: str) -> None:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [POSTGRES_CHANNEL, channel])
+    except Exception:
+        _quiet_until[0] = time.monotonic() + QUIET_SECONDS
+        log.warning("could not announce %s through PostgreSQL", channel, exc_info=True)
+
+
+def _publish_redis(url: str, channel: str) -> None:
     global _client
     try:
         if _client is None:

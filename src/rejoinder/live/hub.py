@@ -3,8 +3,8 @@
 Runs on the front's event loop (config/front.py). Database reads happen on one thread of its
 own, never on Django's pool: every second (LIVE_POLL_SECONDS) one query reads the events
 after the last one seen, for all open streams at once, and hands each stream the events of
-its channel. A notice (fanout.py: this process's own writes, or Redis from the others) makes
-it read at once. Because ids of different pages may commit out of order, each read looks a
+its channel. A notice (fanout.py: this process's own writes, or Redis or PostgreSQL's
+LISTEN from the others) makes it read at once. Because ids of different pages may commit out of order, each read looks a
 few seconds back; each stream keeps the last id it sent, so nothing is sent twice.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from rejoinder.live import fanout, store
 from rejoinder.live.store import Entry
@@ -103,6 +103,8 @@ class Hub:
         self._tasks.append(asyncio.create_task(self._read_loop()))
         if self.redis_url:
             self._tasks.append(asyncio.create_task(self._listen_redis(self.redis_url)))
+        elif fanout.on_postgres():
+            self._tasks.append(asyncio.create_task(self._listen_postgres()))
 
     def end_streams(self) -> None:
         """The server is stopping: end every stream (browsers reconnect, to another process or
@@ -183,6 +185,40 @@ class Hub:
                 self._seen.append((now, after))
             if len(entries) < _BATCH:
                 return
+
+    async def _listen_postgres(self) -> None:
+        """LISTEN on a connection of its own (psycopg's asyncio API, on this loop)."""
+        import psycopg
+
+        assert self._wake is not None
+        db = connections["default"].settings_dict
+        conninfo = psycopg.conninfo.make_conninfo(
+            dbname=db.get("NAME") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+            host=db.get("HOST") or None,
+            port=str(db["PORT"]) if db.get("PORT") else None,
+        )
+        delay = 1.0
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    conninfo, autocommit=True, connect_timeout=5
+                ) as conn:
+                    await conn.execute(f"LISTEN {fanout.POSTGRES_CHANNEL}")
+                    delay = 1.0
+                    self._wake.set()  # anything missed while away is in the log
+                    async for _notice in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning(
+                    "PostgreSQL notifications unavailable; reading the log every %gs",
+                    self.poll_seconds,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     async def _listen_redis(self, url: str) -> None:
         import redis.asyncio as aioredis
