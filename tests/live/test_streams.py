@@ -186,3 +186,59 @@ def test_the_queue_counts_stream_is_for_the_sites_moderators_only(
         await running
 
     _serve(test)
+
+
+def test_a_comment_another_moderator_handled_leaves_my_list_with_who_did_what(
+    page: Page, site: Site, reader: Commenter, django_user_model: Any
+) -> None:
+    clients: dict[str, Client] = {}
+    for name in ("mod", "bea"):
+        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw")
+        ModeratorRole.objects.create(user=user, site=site, role="moderator")
+        clients[name] = Client()
+        clients[name].force_login(user)
+    bea = django_user_model.objects.get(username="bea")
+    rules = settings_for(site)
+    rules.mode = "pre"
+    rules.save()
+    held = [_post(page, reader, f"Held {n}") for n in range(3)]
+    my_queue = clients["mod"].get(f"/moderation/{site.pk}/queue/pending/")
+    assert my_queue.status_code == 200
+    assert all(f'data-rj-item="{pk}"' in my_queue.content.decode() for pk in held)
+    cookie = f"sessionid={clients['mod'].cookies['sessionid'].value}"
+
+    def bea_acts(action: str, ids: list[int]) -> int:
+        answer = clients["bea"].post(
+            f"/moderation/{site.pk}/act",
+            {"action": action, "comment_ids": [str(pk) for pk in ids]},
+        )
+        return answer.status_code
+
+    async def test(streams: Streams) -> None:
+        call = Call(streams, f"/moderation/{site.pk}/events", {"cookie": cookie})
+        running = asyncio.create_task(call.run())
+        await _until(lambda: call.status == 200)
+        assert (
+            await asyncio.to_thread(bea_acts, "remove", held[:2]) == 302
+        )  # done; back to the list
+        await _until(lambda: any(kind == "handled" for kind, _ in call.events()))
+        await asyncio.to_thread(bea_acts, "approve", held[2:])
+        await _until(lambda: [k for k, _ in call.events()].count("handled") == 2)
+        handled = [data for kind, data in call.events() if kind == "handled"]
+        assert [(d["ids"], d["action"], d["name"], d["by"]) for d in handled] == [
+            (held[:2], "remove", "bea", bea.pk),
+            (held[2:], "approve", "bea", bea.pk),
+        ]
+        # The queue counts come along: a held comment removed was never visible.
+        assert [d["counts"]["pending"] for d in handled] == [1, 0]
+        assert "Held 0" not in call.body  # who did what to which id, never the comment
+        call.gone.set()
+        await running
+
+    _serve(test)
+    # The page words the note in the moderator's language, and knows who is reading.
+    queue = clients["mod"].get(f"/moderation/{site.pk}/queue/pending/").content.decode()
+    assert 'id="rj-mod-handled-template"' in queue
+    assert "Handled by {name}: removed" in queue
+    mod = django_user_model.objects.get(username="mod")
+    assert f'data-rj-me="{mod.pk}"' in queue
