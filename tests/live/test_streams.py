@@ -242,3 +242,61 @@ def test_a_comment_another_moderator_handled_leaves_my_list_with_who_did_what(
     assert "Handled by {name}: removed" in queue
     mod = django_user_model.objects.get(username="mod")
     assert f'data-rj-me="{mod.pk}"' in queue
+
+
+def test_an_embedding_page_follows_the_stream_from_the_sites_allowed_origins_only(
+    page: Page, site: Site, reader: Commenter, django_user_model: Any
+) -> None:
+    site.allowed_origins = "https://news.example\nhttps://www.news.example/"
+    site.save()
+    moderator = django_user_model.objects.create_user("mod", "mod@example.org", "pw")
+    ModeratorRole.objects.create(user=moderator, site=site, role="moderator")
+    client = Client()
+    client.force_login(moderator)
+    session = f"sessionid={client.cookies['sessionid'].value}"
+
+    async def test(streams: Streams) -> None:
+        path = f"/discussion/{page.pk}/events"
+        call = Call(streams, path, {"origin": "https://www.news.example"})
+        running = asyncio.create_task(call.run())
+        await _until(lambda: call.status == 200)
+        assert call.header(b"access-control-allow-origin") == "https://www.news.example"
+        assert call.header(b"vary") == "Origin"
+        assert call.header(b"access-control-allow-credentials") == ""  # never with cookies
+        posted = await asyncio.to_thread(_post, page, reader, "Seen from the publisher's page")
+        await _until(lambda: len(call.events()) == 1)
+        assert [(kind, data["id"]) for kind, data in call.events()] == [("comment", posted)]
+        call.gone.set()
+        await running
+
+        # The polling of browsers without EventSource answers the same way.
+        once = Call(streams, f"{path}?once=1&version=0", {"origin": "https://news.example"})
+        await once.run()
+        assert once.status == 200
+        assert once.header(b"access-control-allow-origin") == "https://news.example"
+
+        # Another origin is refused, in words its publisher can act on, and may read why.
+        refused = Call(streams, path, {"origin": "https://elsewhere.example"})
+        await refused.run()
+        assert refused.status == 403
+        assert refused.header(b"access-control-allow-origin") == "https://elsewhere.example"
+        assert "https://elsewhere.example" in json.loads(refused.body)["detail"]
+        assert "allowed embedding origins" in json.loads(refused.body)["detail"]
+
+        # Rejoinder's own pages send no foreign origin and get no CORS headers.
+        own = Call(streams, f"{path}?once=1", {"origin": "http://127.0.0.1:8000"})
+        await own.run()
+        assert own.status == 200
+        assert own.header(b"access-control-allow-origin") == ""
+
+        # The moderators' stream is never answered to another origin, even with their cookie.
+        moderators = Call(
+            streams,
+            f"/moderation/{site.pk}/events",
+            {"origin": "https://news.example", "cookie": session},
+        )
+        await moderators.run()
+        assert moderators.status == 403
+        assert moderators.header(b"access-control-allow-origin") == ""
+
+    _serve(test)
