@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -56,12 +58,29 @@ def page_id(data_dir: Path, page_uri: str, **settings: str) -> int:
     return int(done.stdout.strip())
 
 
+@dataclass
+class Served:
+    """A running `rejoinder serve`: its base URL and its process (the leader of its group)."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def kill(self) -> None:
+        """SIGKILL the server and every process it started, as a machine that dies at once."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+
 @contextmanager
-def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[str]:
-    """Migrate a database, create the page `page_uri`, serve it; yield the base URL.
+def served(
+    data_dir: Path, page_uri: str, *, worker: bool = False, **settings: str
+) -> Iterator[Served]:
+    """Migrate a database, create the page `page_uri`, serve it; yield the running server.
 
     The database is the configured one, or a fresh SQLite file in `data_dir` when none is.
-    `settings` are REJOINDER_* variables (without the prefix) for the server.
+    `settings` are REJOINDER_* variables (without the prefix) for the server; with `worker`,
+    it runs its mail worker beside it as `rejoinder serve` does by default.
     """
     port = free_port()
     env = server_env(data_dir, **settings)
@@ -83,16 +102,25 @@ def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[s
             f"127.0.0.1:{port}",
             "--workers",
             "2",
-            "--no-worker",
+            *([] if worker else ["--no-worker"]),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so that kill() reaches its children
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/api/v1/counts?uri={page_uri}", process)
-        yield base
+        yield Served(base, process)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@contextmanager
+def running_server(data_dir: Path, page_uri: str, **settings: str) -> Iterator[str]:
+    """Serve `page_uri` as `served` does (without a mail worker); yield the base URL."""
+    with served(data_dir, page_uri, **settings) as server:
+        yield server.base

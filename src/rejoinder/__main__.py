@@ -10,6 +10,8 @@ rejoinder import FORMAT FILE [FILE2] --site SITE [--dry-run] [--rewrite OLD=NEW]
                                          import discussions from an export (docs/import-export.md)
 rejoinder export --site SITE [--format jsonl] [--output FILE]
                                          export a site's discussions
+rejoinder backup [PATH]                  a consistent copy of the database, while it serves
+rejoinder restore FILE --yes             replace the database's contents with a backup
 rejoinder manage <command> [...]         any Django management command
 """
 
@@ -126,7 +128,10 @@ def serve(
     if check_deployment and _refuse_to_serve():
         return 1
 
-    call_command("migrate", interactive=False, verbosity=0)
+    # Pending migrations are applied here, unless REJOINDER_MIGRATE=0: with several machines,
+    # one `rejoinder manage migrate` runs first and the machines start on a migrated database.
+    if os.environ.get("REJOINDER_MIGRATE", "1") != "0":
+        call_command("migrate", interactive=False, verbosity=0)
     from django.db import connections
 
     import rejoinder.config.asgi  # noqa: F401 - loaded before the fork, shared by the workers
@@ -207,6 +212,43 @@ def worker(*, once: bool, poll_seconds: float, exit_with_parent: bool) -> int:
         print(f"rejoinder worker: {error}", file=sys.stderr, flush=True)
         return 1
     print(f"rejoinder worker: {handled} items handled", flush=True)
+    return 0
+
+
+def backup(target: Path | None) -> int:
+    """Copy the database (SQLite's online backup, or pg_dump) and print where to."""
+    _django_setup()
+    from rejoinder.config.backup import BackupError
+    from rejoinder.config.backup import backup as copy
+
+    try:
+        written = copy(target)
+    except (BackupError, OSError) as error:
+        print(f"rejoinder backup: {error}", file=sys.stderr)
+        return 1
+    print(written)
+    return 0
+
+
+def restore(source: Path, *, confirmed: bool) -> int:
+    """Replace the database's contents with a backup (the servers and workers stopped)."""
+    _django_setup()
+    from rejoinder.config.backup import BackupError
+    from rejoinder.config.backup import restore as put_back
+
+    if not confirmed:
+        print(
+            "rejoinder restore: this replaces everything in the database with the backup;"
+            " stop the servers and workers, then run it again with --yes",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        put_back(source)
+    except (BackupError, OSError) as error:
+        print(f"rejoinder restore: {error}", file=sys.stderr)
+        return 1
+    print(f"rejoinder restore: the database now holds {source}")
     return 0
 
 
@@ -397,12 +439,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     cmd.add_argument("--site", type=int, default=1, help="the Site whose discussions it embeds")
     cmd.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    cmd = sub.add_parser("backup", help="copy the database while it serves (docs/deployment.md)")
+    cmd.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="file or directory to write (default: DATA_DIR/backups/rejoinder-<time>.*)",
+    )
+    cmd = sub.add_parser("restore", help="replace the database's contents with a backup")
+    cmd.add_argument("file", type=Path, help="a file written by `rejoinder backup`")
+    cmd.add_argument("--yes", action="store_true", help="yes, replace everything in it")
     sub.add_parser("manage", help="run a Django management command")
     sub.add_parser("import", help="import discussions from an export (see rejoinder import -h)")
     sub.add_parser("export", help="export a site's discussions (see rejoinder export -h)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args.bind, args.workers, args.threads, with_worker=args.with_worker)
+    if args.command == "backup":
+        return backup(args.path)
+    if args.command == "restore":
+        return restore(args.file, confirmed=args.yes)
     if args.command == "worker":
         return worker(
             once=args.once, poll_seconds=args.poll, exit_with_parent=args.exit_with_parent

@@ -186,3 +186,117 @@ def test_the_queue_counts_stream_is_for_the_sites_moderators_only(
         await running
 
     _serve(test)
+
+
+def test_a_comment_another_moderator_handled_leaves_my_list_with_who_did_what(
+    page: Page, site: Site, reader: Commenter, django_user_model: Any
+) -> None:
+    clients: dict[str, Client] = {}
+    for name in ("mod", "bea"):
+        user = django_user_model.objects.create_user(name, f"{name}@example.org", "pw")
+        ModeratorRole.objects.create(user=user, site=site, role="moderator")
+        clients[name] = Client()
+        clients[name].force_login(user)
+    bea = django_user_model.objects.get(username="bea")
+    rules = settings_for(site)
+    rules.mode = "pre"
+    rules.save()
+    held = [_post(page, reader, f"Held {n}") for n in range(3)]
+    my_queue = clients["mod"].get(f"/moderation/{site.pk}/queue/pending/")
+    assert my_queue.status_code == 200
+    assert all(f'data-rj-item="{pk}"' in my_queue.content.decode() for pk in held)
+    cookie = f"sessionid={clients['mod'].cookies['sessionid'].value}"
+
+    def bea_acts(action: str, ids: list[int]) -> int:
+        answer = clients["bea"].post(
+            f"/moderation/{site.pk}/act",
+            {"action": action, "comment_ids": [str(pk) for pk in ids]},
+        )
+        return answer.status_code
+
+    async def test(streams: Streams) -> None:
+        call = Call(streams, f"/moderation/{site.pk}/events", {"cookie": cookie})
+        running = asyncio.create_task(call.run())
+        await _until(lambda: call.status == 200)
+        assert (
+            await asyncio.to_thread(bea_acts, "remove", held[:2]) == 302
+        )  # done; back to the list
+        await _until(lambda: any(kind == "handled" for kind, _ in call.events()))
+        await asyncio.to_thread(bea_acts, "approve", held[2:])
+        await _until(lambda: [k for k, _ in call.events()].count("handled") == 2)
+        handled = [data for kind, data in call.events() if kind == "handled"]
+        assert [(d["ids"], d["action"], d["name"], d["by"]) for d in handled] == [
+            (held[:2], "remove", "bea", bea.pk),
+            (held[2:], "approve", "bea", bea.pk),
+        ]
+        # The queue counts come along: a held comment removed was never visible.
+        assert [d["counts"]["pending"] for d in handled] == [1, 0]
+        assert "Held 0" not in call.body  # who did what to which id, never the comment
+        call.gone.set()
+        await running
+
+    _serve(test)
+    # The page words the note in the moderator's language, and knows who is reading.
+    queue = clients["mod"].get(f"/moderation/{site.pk}/queue/pending/").content.decode()
+    assert 'id="rj-mod-handled-template"' in queue
+    assert "Handled by {name}: removed" in queue
+    mod = django_user_model.objects.get(username="mod")
+    assert f'data-rj-me="{mod.pk}"' in queue
+
+
+def test_an_embedding_page_follows_the_stream_from_the_sites_allowed_origins_only(
+    page: Page, site: Site, reader: Commenter, django_user_model: Any
+) -> None:
+    site.allowed_origins = "https://news.example\nhttps://www.news.example/"
+    site.save()
+    moderator = django_user_model.objects.create_user("mod", "mod@example.org", "pw")
+    ModeratorRole.objects.create(user=moderator, site=site, role="moderator")
+    client = Client()
+    client.force_login(moderator)
+    session = f"sessionid={client.cookies['sessionid'].value}"
+
+    async def test(streams: Streams) -> None:
+        path = f"/discussion/{page.pk}/events"
+        call = Call(streams, path, {"origin": "https://www.news.example"})
+        running = asyncio.create_task(call.run())
+        await _until(lambda: call.status == 200)
+        assert call.header(b"access-control-allow-origin") == "https://www.news.example"
+        assert call.header(b"vary") == "Origin"
+        assert call.header(b"access-control-allow-credentials") == ""  # never with cookies
+        posted = await asyncio.to_thread(_post, page, reader, "Seen from the publisher's page")
+        await _until(lambda: len(call.events()) == 1)
+        assert [(kind, data["id"]) for kind, data in call.events()] == [("comment", posted)]
+        call.gone.set()
+        await running
+
+        # The polling of browsers without EventSource answers the same way.
+        once = Call(streams, f"{path}?once=1&version=0", {"origin": "https://news.example"})
+        await once.run()
+        assert once.status == 200
+        assert once.header(b"access-control-allow-origin") == "https://news.example"
+
+        # Another origin is refused, in words its publisher can act on, and may read why.
+        refused = Call(streams, path, {"origin": "https://elsewhere.example"})
+        await refused.run()
+        assert refused.status == 403
+        assert refused.header(b"access-control-allow-origin") == "https://elsewhere.example"
+        assert "https://elsewhere.example" in json.loads(refused.body)["detail"]
+        assert "allowed embedding origins" in json.loads(refused.body)["detail"]
+
+        # Rejoinder's own pages send no foreign origin and get no CORS headers.
+        own = Call(streams, f"{path}?once=1", {"origin": "http://127.0.0.1:8000"})
+        await own.run()
+        assert own.status == 200
+        assert own.header(b"access-control-allow-origin") == ""
+
+        # The moderators' stream is never answered to another origin, even with their cookie.
+        moderators = Call(
+            streams,
+            f"/moderation/{site.pk}/events",
+            {"origin": "https://news.example", "cookie": session},
+        )
+        await moderators.run()
+        assert moderators.status == 403
+        assert moderators.header(b"access-control-allow-origin") == ""
+
+    _serve(test)

@@ -10,74 +10,21 @@ server's reader within a second came through Redis.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from tests.live.redis_server import Redis
 from tests.live.sse import Stream
-from tests.servers import free_port, page_id, running_server
+from tests.servers import page_id, running_server
 
 pytestmark = pytest.mark.processes
 
 URI = "/live/two-servers/"
 URI_NO_REDIS = "/live/two-servers-without-redis/"
-
-
-class Redis:
-    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
-        self.url, self.process = url, process
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis(tmp_path: Path) -> Iterator[Redis]:
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is missing: run scripts/install-test-deps (make test-deps)"
-    port = free_port()
-    data = tmp_path / "redis"
-    data.mkdir()
-    process = subprocess.Popen(  # noqa: S603
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError("redis-server did not start") from None
-                time.sleep(0.05)
-        server = Redis(f"redis://127.0.0.1:{port}/0", process)
-        yield server
-    finally:
-        Redis("", process).stop()
 
 
 def _post(base: str, body: str, uri: str = URI) -> int:

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from rejoinder.widget.embed import EMBED_ASSETS, embed_asset_source
+from rejoinder.widget.embed import EMBED_ASSETS, EMBED_LATER_ASSETS, embed_asset_source
 
 LOADER_BUDGET_BYTES = 3 * 1024
 EMBED_BUDGET_BYTES = 15 * 1024
+# The live updates' module, loaded once the box is shown.
+LATER_BUDGET_BYTES = 3 * 1024
+EVERYTHING = EMBED_ASSETS | EMBED_LATER_ASSETS
 
 
 def _gzipped(name: str) -> int:
@@ -28,8 +31,13 @@ def test_everything_the_embed_loads_stays_within_its_budget() -> None:
     assert sum(sizes.values()) <= EMBED_BUDGET_BYTES, sizes
 
 
+def test_what_the_embed_loads_after_showing_the_box_stays_within_its_budget() -> None:
+    sizes = {name: _gzipped(name) for name in EMBED_LATER_ASSETS}
+    assert sum(sizes.values()) <= LATER_BUDGET_BYTES, sizes
+
+
 @pytest.mark.processes
-@pytest.mark.parametrize("name", sorted(n for n in EMBED_ASSETS if n.endswith(".js")))
+@pytest.mark.parametrize("name", sorted(n for n in EVERYTHING if n.endswith(".js")))
 def test_the_minified_scripts_still_parse(name: str, tmp_path: Path) -> None:
     node = shutil.which("node")
     assert node, "node is needed (it comes with npm, which the browser tests install)"
@@ -39,7 +47,7 @@ def test_the_minified_scripts_still_parse(name: str, tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-@pytest.mark.parametrize("name", sorted(EMBED_ASSETS))
+@pytest.mark.parametrize("name", sorted(EVERYTHING))
 def test_the_embed_loads_nothing_from_any_other_origin(name: str) -> None:
     text = embed_asset_source(name).decode()
     assert "https://" not in text

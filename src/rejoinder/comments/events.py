@@ -68,6 +68,17 @@ class CommentVoted:
     page_id: int
 
 
+@dataclass(frozen=True)
+class CommentsModerated:
+    """A moderator acted on comments of one site (approve, remove, spam, restore)."""
+
+    site_id: int
+    comment_ids: tuple[int, ...]
+    action: str
+    moderator_id: int | None
+    moderator_name: str
+
+
 Event = TypeVar("Event")
 _within: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
 _after_commit: dict[type, list[Callable[[Any], None]]] = defaultdict(list)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("moderation/", include("rejoinder.moderation.urls")),
     path("", include("rejoinder.widget.urls")),
+    path("", include("rejoinder.live.urls")),
     path("", include("rejoinder.subscriptions.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
     path("feeds/pages/<id:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),

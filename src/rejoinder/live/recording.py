@@ -1,4 +1,5 @@
-"""What readers may see, written to the event log once per change, after the write commits.
+"""What readers may see, written to the event log once per change, after the write commits;
+and for a site's moderators, its queue counts and who handled which comments.
 
 A listener inside the write's transaction reads the page's version and counters (the page's
 row is locked by the write's bump, so they are exactly the write's); after the commit the
@@ -51,6 +52,8 @@ def listen() -> None:
         events.CommentDeleted,
     ):
         events.on(queue_event, _record_queue)
+    # Who handled which comments, so that other moderators' lists drop them as it happens.
+    events.on(events.CommentsModerated, _record_handled)
 
 
 def _capture(event: Any) -> None:
@@ -85,6 +88,28 @@ def _record_queue(event: Any) -> None:
         fanout.announce(entry.channel)
     except Exception:
         log.exception("live queue counts for %r not recorded", event)
+
+
+def _record_handled(event: events.CommentsModerated) -> None:
+    # Ids, the action and the moderator's user name only: each moderator's page words the note
+    # in its own language. The queue counts come along: a held comment removed or marked as
+    # spam was never visible, so no other event tells of it.
+    try:
+        site = Site.objects.get(pk=event.site_id)
+        entry = store.write_site(
+            event.site_id,
+            "handled",
+            {
+                "ids": list(event.comment_ids),
+                "action": event.action,
+                "by": event.moderator_id,
+                "name": event.moderator_name,
+                "counts": queue_counts(site),
+            },
+        )
+        fanout.announce(entry.channel)
+    except Exception:
+        log.exception("live note of %r not recorded", event)
 
 
 def _describe(event: Any) -> tuple[str, dict[str, Any]]:

@@ -7,6 +7,9 @@ or after the page `version` its box shows), then each new event as the hub hands
 with a comment line as a heartbeat so that proxies keep idle streams open. A reader whose
 last event is older than the log keeps (ten minutes) is told to reload the box instead.
 `?once=1` answers with what is missed and ends: the polling of browsers without EventSource.
+A publisher's page that embeds the box follows its page's stream from its own origin: the
+answer lets the site's allowed embedding origins read it (CORS, without cookies), as every
+box endpoint does (web/embedding.py); a site's moderators' stream is for Rejoinder's own pages.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from rejoinder.live import store
 from rejoinder.live.hub import Hub, Subscriber
 from rejoinder.live.store import Entry
 from rejoinder.moderation.roles import is_moderator
+from rejoinder.pages.embedding import site_allows
 from rejoinder.pages.models import Page
 
 Message = MutableMapping[str, Any]
@@ -47,22 +51,42 @@ def _cookie(header: str, name: str) -> str:
 
 
 class Refused(Exception):
-    def __init__(self, status: int, title: str, detail: str, retry_after: int | None = None):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        retry_after: int | None = None,
+        origin: str | None = None,
+    ):
         super().__init__(detail)
         self.status, self.title, self.detail, self.retry_after = status, title, detail, retry_after
+        self.origin = origin  # a page of another origin that may read the refusal
 
 
-def _number(value: str, name: str) -> int:
+def _foreign_origin(scope: MutableMapping[str, Any], headers: dict[str, str]) -> str | None:
+    """The request's `Origin` when it is another origin than Rejoinder's own, else None."""
+    origin = headers.get("origin", "").strip().rstrip("/")
+    if not origin:
+        return None
+    own = {
+        settings.PUBLIC_URL.lower(),
+        f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower(),
+    }
+    return None if origin.lower() in own else origin
+
+
+def number(value: str, name: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > store.MAX_ID_DIGITS:
         raise Refused(400, "Bad request", f"{name}: not an event id of this server.")
     return int(value)
 
 
-def _frame(entry: Entry) -> bytes:
+def frame(entry: Entry) -> bytes:
     return f"id: {entry.id}\nevent: {entry.kind}\ndata: {entry.data}\n\n".encode()
 
 
-_RELOAD = b"event: reload\ndata: {}\n\n"
+RELOAD = b"event: reload\ndata: {}\n\n"
 _HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-store"),
@@ -70,13 +94,17 @@ _HEADERS = [
 ]
 
 
-def _allowed(channel: str, session_key: str) -> int:
-    """The status a request for this channel gets: 200, or 404 (no such page), or 403."""
+def _allowed(channel: str, session_key: str, origin: str | None) -> int:
+    """The status a request for this channel gets: 200, or 404 (no such page), or 403; a
+    request from another origin (`origin`) gets 200 only for a page its site lets embed."""
     kind, _, number = channel.partition(":")
     if kind == "page":
-        return 200 if Page.objects.filter(pk=int(number)).exists() else 404
+        page = Page.objects.select_related("site").filter(pk=int(number)).first()
+        if page is None:
+            return 404
+        return 200 if origin is None or site_allows(page.site, origin) else 403
     # A site's stream is for its moderators only: the signed-in user of the session cookie.
-    if not session_key:
+    if not session_key or origin is not None:
         return 403
     engine = import_module(settings.SESSION_ENGINE)
     user = get_user(SimpleNamespace(session=engine.SessionStore(session_key)))  # type: ignore[arg-type]
@@ -141,9 +169,9 @@ class Streams:
     ) -> None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         last_event = headers.get("last-event-id", "").strip() or (query.get("last") or [""])[0]
-        after_id = _number(last_event, "Last-Event-ID") if last_event else None
+        after_id = number(last_event, "Last-Event-ID") if last_event else None
         raw_version = (query.get("version") or [""])[0]
-        version = _number(raw_version, "version") if raw_version else None
+        version = number(raw_version, "version") if raw_version else None
         once = (query.get("once") or [""])[0] == "1"
         if self.hub.closing:
             raise Refused(503, "Stopping", "This server is stopping; try again.", 1)
@@ -153,24 +181,38 @@ class Streams:
             )
         await self.hub.start()
         session_key = _cookie(headers.get("cookie", ""), settings.SESSION_COOKIE_NAME)
-        allowed = await self.hub.db(_allowed, channel, session_key)
+        origin = _foreign_origin(scope, headers)
+        allowed = await self.hub.db(_allowed, channel, session_key, origin)
         if allowed == 404:
-            raise Refused(404, "Not found", "There is no discussion with that id.")
+            raise Refused(404, "Not found", "There is no discussion with that id.", origin=origin)
+        if allowed == 403 and channel.startswith("page:"):
+            raise Refused(
+                403,
+                "Forbidden",
+                f"This site ({origin}) is not allowed to embed discussions from"
+                f" {settings.PUBLIC_URL}. Add it to the site's allowed embedding origins in"
+                " the admin.",
+                origin=origin,  # readable by the page that asked, so that it can say why
+            )
         if allowed == 403:
             raise Refused(403, "Forbidden", "Only the site's moderators may follow its queues.")
+        cors = _cors(origin)
         subscriber = None if once else self.hub.subscribe(channel)
         try:
             try:
                 last, missed = await self.hub.db(_catch_up, channel, after_id, version)
             except store.Unknown:
                 raise Refused(
-                    400, "Bad request", "Last-Event-ID: not an event of this discussion."
+                    400,
+                    "Bad request",
+                    "Last-Event-ID: not an event of this discussion.",
+                    origin=origin,
                 ) from None
-            await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
+            await send({"type": "http.response.start", "status": 200, "headers": _HEADERS + cors})
             if missed is None:
-                await send({"type": "http.response.body", "body": _RELOAD})
+                await send({"type": "http.response.body", "body": RELOAD})
                 return
-            replay = b"retry: 3000\n\n" + b"".join(_frame(entry) for entry in missed)
+            replay = b"retry: 3000\n\n" + b"".join(frame(entry) for entry in missed)
             if subscriber is None:
                 await send({"type": "http.response.body", "body": replay})
                 return
@@ -197,7 +239,7 @@ class Streams:
                     entries = [getting.result()]
                     while not subscriber.queue.empty():
                         entries.append(subscriber.queue.get_nowait())
-                    body = b"".join(_frame(e) for e in entries if e is not None)
+                    body = b"".join(frame(e) for e in entries if e is not None)
                     if None in entries:  # the server is stopping
                         await send({"type": "http.response.body", "body": body})
                         return
@@ -215,6 +257,13 @@ class Streams:
                 await watcher
 
 
+def _cors(origin: str | None) -> list[tuple[bytes, bytes]]:
+    """The headers that let an embedding page of `origin` read the answer (none for our own)."""
+    if origin is None:
+        return []
+    return [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+
+
 async def _send_problem(send: Send, refused: Refused) -> None:
     body = json.dumps(
         {
@@ -230,5 +279,6 @@ async def _send_problem(send: Send, refused: Refused) -> None:
     ]
     if refused.retry_after is not None:
         headers.append((b"retry-after", str(refused.retry_after).encode()))
+    headers += _cors(refused.origin)
     await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rejoinder.comments import events
 from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.comments.posting import change_status
 from rejoinder.errors import Conflict, InvalidInput, NotFound
@@ -105,7 +106,18 @@ def moderate(
                     _("Comment %(id)d was deleted by its author; there is nothing to restore.")
                     % {"id": comment.pk}
                 )
-        return [_apply(comment, action, moderator, note) for comment in comments]
+        entries = [_apply(comment, action, moderator, note) for comment in comments]
+        for site_id in sorted({c.page.site_id for c in comments}):
+            events.emit(
+                events.CommentsModerated(
+                    site_id=site_id,
+                    comment_ids=tuple(c.pk for c in comments if c.page.site_id == site_id),
+                    action=action,
+                    moderator_id=getattr(moderator, "pk", None),
+                    moderator_name=moderator.get_username() if moderator is not None else "",
+                )
+            )
+        return entries
 
 
 def _apply(comment: Comment, action: str, moderator: Any, note: str) -> AuditEntry:

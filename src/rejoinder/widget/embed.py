@@ -54,12 +54,14 @@ EMBED_ASSETS = frozenset(
         "discussion.css", "embed.css", "host.css",
     )
 )  # fmt: skip
+# Loaded once the box is shown, outside the budget of what it takes to show it: live updates.
+EMBED_LATER_ASSETS = frozenset(("live.js",))
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
 @cache
 def embed_asset_source(name: str) -> bytes:
-    """Return one of the EMBED_ASSETS as the embed receives it: minified (the embed's budget
+    """Return one of the EMBED_ASSETS (or EMBED_LATER_ASSETS) as the embed receives it: minified (the embed's budget
     counts every byte a reader downloads; our own pages keep the commented files)."""
     path = finders.find(f"rejoinder/{name}")
     assert isinstance(path, str), f"rejoinder/{name} is missing from the static files"
@@ -78,7 +80,7 @@ def _compressed(name: str) -> bytes:
 def asset(request: HttpRequest, name: str) -> HttpResponse:
     """Serve the loader's modules and stylesheets to any origin (they hold no data),
     compressed once at the highest level."""
-    if name not in EMBED_ASSETS:
+    if name not in EMBED_ASSETS | EMBED_LATER_ASSETS:
         return problem(404, _("Not found"), _("No such file."))
     source = embed_asset_source(name)
     etag = f'"{hashlib.sha256(source).hexdigest()[:20]}"'

@@ -97,6 +97,30 @@ function startLive() {
     const changed = showCounts(JSON.parse(event.data).counts);
     if (changed?.length) announce(changed.join(", "));
   });
+  source.addEventListener("handled", (event) => showHandled(JSON.parse(event.data)));
+}
+
+// Another moderator acted on comments of this list: each leaves it, with a note of who did
+// what in its place (one's own actions are answered by their own response).
+function showHandled({ ids, action, by, name, counts }) {
+  showCounts(counts);
+  const template = document.getElementById("rj-mod-handled-template");
+  if (!template || String(by) === template.dataset.rjMe) return;
+  const wording = template.content.querySelector(`[data-rj-handled="${action}"]`);
+  if (!wording) return;
+  const note = wording.textContent.trim().replace("{name}", name);
+  const all = items();
+  const handled = all.filter((item) => ids.map(String).includes(item.dataset.rjItem));
+  if (!handled.length) return;
+  const hadFocus = handled.some((item) => item.contains(document.activeElement));
+  const first = all.indexOf(handled[0]);
+  for (const item of handled) {
+    const placeholder = template.content.firstElementChild.cloneNode(false);
+    placeholder.textContent = note;
+    item.replaceWith(placeholder);
+  }
+  announce(note);
+  if (hadFocus) focusAfterRemoval(first);
 }
 
 function startPolling() {

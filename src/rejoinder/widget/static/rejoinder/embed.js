@@ -23,7 +23,7 @@
       theme: pick("theme") || "auto",
       lang: pick("lang"),
       load: pick("load") || "lazy",
-      article: pick("article") || "article, [itemprop=articleBody], main",
+      article: pick("article") || "article, [itemprop=articleBody], main"
     };
   }
 
@@ -80,7 +80,7 @@
     if (opts.lang) params.set("lang", opts.lang);
     // A reader without a token sends a simple request (no preflight): one round trip less.
     const html = fetch(`${base}/embed/${opts.site}/box?${params}`, {
-      headers: token ? { "X-Rejoinder-Reader": token } : {}, credentials: "omit", signal,
+      headers: token ? { "X-Rejoinder-Reader": token } : {}, credentials: "omit", signal
     });
     const [m, response] = await Promise.all([modules(article), html]);
     const text = await response.text();
@@ -106,6 +106,8 @@
     const stopBox = m.init(root);
     const stopInline = article && m.attach(article, root, `/embed/${opts.site}/passages?${new URLSearchParams({ uri: opts.page })}`);
     state.stop = () => { stopBox(); stopInline?.(); };
+    // Live updates once the box is shown; they stop by themselves when it goes (live.js).
+    import(`${assets}live.js`).then((m) => m.start(root));
     wrap.addEventListener("click", (event) => follow(el, state, event));
     root.addEventListener("rj:posted", () => {
       emit(el, "change", { page: root.dataset.rjPage });

@@ -1,11 +1,12 @@
 // Live updates of the discussion box, for each box that offers a stream (data-rj-live). A module
-// of its own, beside discussion.js, so that the embed's budget does not carry it. Counts, votes, edits and removals change in place; new comments and replies
+// of its own, beside discussion.js, so that the embed's budget does not carry it: the embed
+// loads it once its box is shown, and starts it on the box in its shadow root. Counts, votes, edits and removals change in place; new comments and replies
 // wait behind a "New comments: N — show" button in a polite live region and are inserted only
 // when the reader asks. Unsent text, open forms, focus and scroll are never touched. The
 // markup comes from the server (rendered once per event by the box's own templates).
 // Where EventSource is missing or keeps failing, the same endpoint is polled (?once=1).
 
-import { parseDocument, send } from "./requests.js";
+import { parseDocument, resolve, send } from "./requests.js";
 
 const HIDDEN_STOP_MS = 5 * 60_000; // a tab hidden this long closes its stream
 const POLL_MS = 15_000;
@@ -16,17 +17,18 @@ function parseOne(html, csrf) {
   return doc.body.firstElementChild;
 }
 
-// A comment the reader is working in: a form open in it, or the focus inside it.
+// A comment the reader is working in: a form open in it, or the focus inside it (in the
+// embed's shadow root, the document only knows that the focus is somewhere in the box).
 function busy(el) {
   if (!el) return false;
-  if (el.contains(document.activeElement)) return true;
+  if (el.contains(el.getRootNode().activeElement)) return true;
   return Array.from(el.querySelectorAll("textarea")).some((t) => t.value.trim() !== "");
 }
 
 export function start(root) {
-  const url = root.dataset.rjLive;
   const button = root.querySelector(".rj-live-show");
-  if (!url || !button) return () => {};
+  if (!root.dataset.rjLive || !button || !root.isConnected) return () => {};
+  const url = resolve(root.dataset.rjLive); // on an embed, Rejoinder's origin
   let version = Number(root.dataset.rjVersion || 0);
   let lastId = "";
   let source = null;
@@ -254,13 +256,20 @@ export function start(root) {
       if (!source && !stale && !stopped) connect();
     }
   }
-  document.addEventListener("visibilitychange", onVisibility);
-  connect();
-  return () => {
+  function end() {
     stopped = true;
     stop();
     document.removeEventListener("visibilitychange", onVisibility);
-  };
+    gone?.disconnect();
+  }
+  // In the embed's shadow root, the box is replaced (another page of the thread) or unmounted
+  // by replacing the root's children: its stream ends with it.
+  const home = root.getRootNode();
+  const gone = home === document ? null : new MutationObserver(() => { if (!root.isConnected) end(); });
+  gone?.observe(home, { childList: true });
+  document.addEventListener("visibilitychange", onVisibility);
+  connect();
+  return end;
 }
 
 for (const root of document.querySelectorAll(".rj-discussion[data-rj-live]")) start(root);
