@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "rejoinder.accounts"
     label = "accounts"
     verbose_name = _("Reader accounts")
+
+    def ready(self) -> None:
+        from rejoinder.accounts.sessions import purge_sessions
+        from rejoinder.outbox.worker import register_step
+
+        register_step("reader-sessions", purge_sessions, every_seconds=3600)

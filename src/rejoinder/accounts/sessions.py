@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from rejoinder.accounts.models import Account, ReaderSession
+from rejoinder.accounts.models import Account, ReaderSession, SeenTokenId
 from rejoinder.comments.identity import reader_key_from_token
 
 SESSION_PREFIX = "s."
@@ -87,3 +87,11 @@ def revoke_all_sessions(account: Account, *, now: datetime | None = None) -> int
         return ReaderSession.objects.filter(account=account, revoked_at__isnull=True).update(
             revoked_at=now or timezone.now()
         )
+
+
+def purge_sessions(now: datetime | None = None) -> int:
+    """Delete expired sessions and the token ids whose tokens expired (a worker step)."""
+    now = now or timezone.now()
+    sessions, _ = ReaderSession.objects.filter(expires_at__lte=now).delete()
+    seen, _ = SeenTokenId.objects.filter(expires_at__lte=now).delete()
+    return sessions + seen

@@ -46,3 +46,15 @@ def commenter_for(reader_key: str, *, just_issued: bool = False) -> Commenter:
         return Commenter(reader_key=reader_key)
     commenter, _ = Commenter.objects.get_or_create(reader_key=reader_key)
     return commenter
+
+
+def is_signed_in(commenter: Commenter | None) -> bool:
+    """Tell whether the commenter is a signed-in reader's.
+
+    An account (the accounts app, built on this one) owns its commenter through the reverse
+    relation `account`; a guest's commenter has none. Only a live session resolves to an
+    account's reader key, so a request acting as that commenter is signed in.
+    """
+    if commenter is None or commenter.pk is None:
+        return False
+    return hasattr(commenter, "account")
