@@ -178,3 +178,21 @@ def test_an_unverified_email_never_joins_another_account(hs_site: Site) -> None:
     same = _sign_in(hs_site, mint(hs_site, sub="c", email="X@example.org")).account
     assert same.pk == first.pk
     assert Identity.objects.filter(account=first).count() == 2
+
+
+def test_the_admin_action_gives_a_new_secret_shown_once(site: Site, admin_client: Any) -> None:
+    old = enable_hs256(site)
+    token = mint(site)
+    answer = admin_client.post(
+        "/admin/pages/site/",
+        {"action": "new_sso_secret", "_selected_action": [site.pk]},
+        follow=True,
+    )
+    site.refresh_from_db()
+    assert site.sso_secret != old
+    assert site.sso_secret in answer.content.decode()
+    assert (
+        site.sso_secret
+        not in admin_client.get(f"/admin/pages/site/{site.pk}/change/").content.decode()
+    )
+    assert _refused(site, token).reason == "signature"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rejoinder.accounts.merging import merge_guest
 from rejoinder.accounts.models import Account, Identity
-from rejoinder.accounts.sessions import open_session
+from rejoinder.accounts.sessions import live_session, open_session
 from rejoinder.comments.models import Commenter
 from rejoinder.pages.models import Site
 
@@ -47,6 +47,7 @@ def sign_in(
     subject: str,
     profile: Profile,
     guest_key: str | None = None,
+    current_token: str | None = None,
     now: datetime | None = None,
 ) -> SignedIn:
     """Sign the reader in to their account on `site`, creating it on first sign-in.
@@ -55,7 +56,9 @@ def sign_in(
     vouches for the email (`email_verified`), by an account with that verified email on the
     site, else created with a commenter of its own; its profile is refreshed from `profile`;
     the guest history of `guest_key` (the browser's own signed key, so proof of ownership)
-    moves to the account; and a session is opened.
+    moves to the account; and a session is opened, unless `current_token` (what the browser
+    holds) is already a live session of this account: a page that signs in on every view
+    keeps one session.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -75,7 +78,11 @@ def sign_in(
         if identity is None:
             Identity.objects.create(site=site, account=account, provider=provider, subject=subject)
         merged = merge_guest(guest_key, account.commenter) if guest_key else False
-        token = open_session(account, provider=provider, now=now)
+        current = live_session(current_token, now=now)
+        if current is not None and current.account_id == account.pk:
+            token = current_token or ""
+        else:
+            token = open_session(account, provider=provider, now=now)
     return SignedIn(account=account, token=token, merged=merged)
 
 

@@ -243,6 +243,7 @@ def sign_in_with_sso(
     token: str,
     guest_key: str | None,
     ip_hash: str,
+    current_token: str | None = None,
     now: datetime | None = None,
 ) -> SignedIn:
     """Exchange a publisher's token for a reader session on `site` (see `sign_in`).
@@ -267,5 +268,6 @@ def sign_in_with_sso(
             subject=claims.subject,
             profile=claims.profile,
             guest_key=guest_key,
+            current_token=current_token,
             now=now,
         )

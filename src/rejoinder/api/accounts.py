@@ -49,6 +49,7 @@ def sso_exchange(request: HttpRequest, payload: SsoExchangeIn) -> dict[str, Any]
         token=payload.token,
         guest_key=None if is_session_token(token) else reader_key(request),
         ip_hash=ip_hash(request),
+        current_token=token,
     )
     return {
         "reader": signed_in.token,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from functools import cache
 from zoneinfo import available_timezones
@@ -213,6 +214,13 @@ class Site(models.Model):
     def time_zone_name(self) -> str:
         """Return the time zone the site shows times in: its own, else the server's."""
         return self.time_zone or settings.TIME_ZONE
+
+    def rotate_sso_secret(self) -> str:
+        """Give the site a new random HS256 secret (and the HS256 algorithm); return it."""
+        self.sso_secret = secrets.token_urlsafe(32)
+        self.sso_algorithm = SsoAlgorithm.HS256
+        self.save(update_fields=["sso_secret", "sso_algorithm"])
+        return self.sso_secret
 
     def sso_audience(self) -> str:
         """Return the `aud` a single sign-on token for this site must name."""

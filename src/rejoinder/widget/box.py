@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.identity import find_commenter
+from rejoinder.comments.identity import find_commenter, is_signed_in
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.thread import (
     PAGED_REPLIES,
@@ -175,6 +175,9 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "prompt": prompt,
         "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
+        "account": reader.account  # type: ignore[union-attr]
+        if page.site.sso_algorithm and is_signed_in(reader)
+        else None,
         "status_message": _posted_message(page, reader, box.posted),
         # Live updates (rejoinder.live): the stream the box's script follows.
         "live_url": f"/discussion/{page.pk}/events" if page.pk else "",
