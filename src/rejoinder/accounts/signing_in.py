@@ -17,6 +17,7 @@ from django.utils import timezone
 from rejoinder.accounts.merging import merge_guest
 from rejoinder.accounts.models import Account, Identity
 from rejoinder.accounts.sessions import live_session, open_session
+from rejoinder.comments.identity import ACCOUNT_KEY_PREFIX
 from rejoinder.comments.models import Commenter
 from rejoinder.pages.models import Site
 
@@ -70,7 +71,8 @@ def sign_in(
         account = identity.account if identity else _account_by_verified_email(site, profile)
         if account is None:
             commenter = Commenter.objects.create(
-                reader_key=secrets.token_urlsafe(24), display_name=profile.name
+                reader_key=ACCOUNT_KEY_PREFIX + secrets.token_urlsafe(24),
+                display_name=profile.name,
             )
             account = Account(site=site, commenter=commenter, created_at=now)
         _apply_profile(account, profile, now)

@@ -12,6 +12,8 @@ from django.core import signing
 from rejoinder.comments.models import Commenter
 
 _signer = signing.Signer(salt="rejoinder.reader")
+# The reader keys of signed-in readers' commenters (accounts/signing_in.py) begin with this.
+ACCOUNT_KEY_PREFIX = "a."
 
 
 def issue_reader_token() -> str:
@@ -49,12 +51,10 @@ def commenter_for(reader_key: str, *, just_issued: bool = False) -> Commenter:
 
 
 def is_signed_in(commenter: Commenter | None) -> bool:
-    """Tell whether the commenter is a signed-in reader's.
+    """Tell whether the commenter is a signed-in reader's (an account's, see accounts/).
 
-    An account (the accounts app, built on this one) owns its commenter through the reverse
-    relation `account`; a guest's commenter has none. Only a live session resolves to an
-    account's reader key, so a request acting as that commenter is signed in.
+    An account's commenter has a key beginning with ACCOUNT_KEY_PREFIX, which no guest token
+    carries (guest keys are URL-safe base64, without a "."), so only a live session reaches
+    it: a request acting as that commenter is signed in. No query is needed to tell.
     """
-    if commenter is None or commenter.pk is None:
-        return False
-    return hasattr(commenter, "account")
+    return commenter is not None and commenter.reader_key.startswith(ACCOUNT_KEY_PREFIX)
