@@ -196,3 +196,63 @@ def test_the_admin_action_gives_a_new_secret_shown_once(site: Site, admin_client
         not in admin_client.get(f"/admin/pages/site/{site.pk}/change/").content.decode()
     )
     assert _refused(site, token).reason == "signature"
+
+
+@pytest.fixture
+def jwks_server() -> Any:
+    """A publisher's JWKS endpoint on this machine: serves whatever `keys` holds."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.servers import free_port
+
+    state: dict[str, Any] = {"keys": [], "hits": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            state["hits"] += 1
+            body = json.dumps({"keys": state["keys"]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    port = free_port()
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{port}/.well-known/jwks.json"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def test_rs256_keys_come_from_the_sites_jwks_url(site: Site, jwks_server: Any) -> None:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+    jwks_server["keys"] = [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]
+    site.sso_algorithm, site.sso_jwks_url = "RS256", jwks_server["url"]
+    site.save()
+    signed = jwt.encode(claims_for(site), private, algorithm="RS256", headers={"kid": "k1"})
+    assert _sign_in(site, signed).account.display_name == "Ana Lima"
+    unknown = jwt.encode(claims_for(site), private, algorithm="RS256", headers={"kid": "k2"})
+    sessions = ReaderSession.objects.count()
+    with pytest.raises(TokenRefused) as caught:
+        _sign_in(site, unknown)
+    assert (caught.value.reason, caught.value.status) == ("keys_unavailable", 409)
+    assert ReaderSession.objects.count() == sessions
+
+
+def test_an_unreachable_jwks_is_a_4xx_naming_it(site: Site) -> None:
+    from tests.servers import free_port
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    site.sso_algorithm = "RS256"
+    site.sso_jwks_url = f"http://127.0.0.1:{free_port()}/jwks.json"
+    site.save()
+    token = jwt.encode(claims_for(site), private, algorithm="RS256", headers={"kid": "k1"})
+    refusal = _refused(site, token)
+    assert (refusal.reason, refusal.status) == ("keys_unavailable", 409)

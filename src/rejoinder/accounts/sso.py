@@ -253,7 +253,8 @@ def sign_in_with_sso(
     until its expiry in the same transaction as the session, so it works once.
     """
     now = now or timezone.now()
-    enforce_rate_limit("sso", reader_key=guest_key or f"site:{site.pk}", ip_hash=ip_hash)
+    # A browser without a guest key is counted by its address alone (both limits apply).
+    enforce_rate_limit("sso", reader_key=guest_key or f"ip:{ip_hash}", ip_hash=ip_hash)
     claims = verify_sso_token(site, token, now=now)
     with transaction.atomic():
         SeenTokenId.objects.filter(site=site, expires_at__lte=now).delete()
