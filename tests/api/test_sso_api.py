@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from tests.accounts.tokens import enable_hs256, mint
@@ -89,3 +90,12 @@ def test_sign_in_required_is_a_403_naming_it(hs_site: Site, page: Page, api: Api
     assert (refused.status_code, refused.json()["field"]) == (403, "sign_in")
     api.post("/sso/exchange", {"site": hs_site.pk, "token": mint(hs_site)})
     assert api.post_comment(page.uri, "Now signed in.").status_code == 201
+
+
+def test_sign_in_attempts_are_rate_limited(hs_site: Site, api: ApiClient, settings: Any) -> None:
+    settings.REJOINDER = {**settings.REJOINDER, "RATE_LIMITS_ENABLED": True, "RATE_SSO": "2/900"}
+    bad = {"site": hs_site.pk, "token": "not-a-token"}
+    assert [api.post("/sso/exchange", bad).status_code for _ in range(2)] == [422, 422]
+    limited = api.post("/sso/exchange", bad)
+    assert limited.status_code == 429
+    assert limited["Retry-After"]

@@ -88,13 +88,18 @@ def test_a_guest_signs_in_with_the_publishers_token_and_posts_under_their_name(
     expect(mine.locator(".rj-badge-staff")).to_have_text("Staff")
     expect(mine.locator(".rj-badge-verified")).to_have_text("Verified")
 
+    # Voting goes through the same form-replacing path as the box's Sign out.
+    marta = box.locator(".rj-comment", has_text="Finally. The last bus").first
+    marta.locator(".rj-votes button").first.click()
+    expect(marta.locator(".rj-votes button[aria-pressed=true]")).to_have_count(1)
+
     account = Account.objects.get()
     assert set(Comment.objects.filter(author=account.commenter).values_list("body", flat=True)) == {
         "Written before signing in.",
         "Signed in from the newspaper's page.",
     }
 
-    box.locator(".rj-account button[type=submit]").click()
+    box.get_by_role("button", name="Sign out", exact=True).click()
     expect(box.locator(".rj-account")).to_contain_text("You are signed out.")
     assert ReaderSession.objects.get().revoked_at is not None
 

@@ -125,3 +125,22 @@ def test_a_guest_refused_by_the_sites_policy_keeps_their_text(site: Site, page: 
     assert fragment.status_code == 403
     assert fragment.json()["detail"] == "Sign in to comment on this site."
     assert not Comment.objects.exists()
+
+
+def test_signing_out_everywhere_from_the_box_ends_every_session(publisher: Site) -> None:
+    phone, laptop = Client(), Client()
+    sessions = [
+        c.post(f"/embed/{publisher.pk}/sign-in", {"token": mint(publisher)}, **EMBED)[
+            "X-Rejoinder-Reader-Token"
+        ]
+        for c in (phone, laptop)
+    ]
+    assert 'name="everywhere"' in _box(phone, publisher, sessions[0])
+    phone.post(
+        f"/embed/{publisher.pk}/sign-out",
+        {"everywhere": "1"},
+        HTTP_X_REJOINDER_READER=sessions[0],
+        **EMBED,
+    )
+    assert not ReaderSession.objects.filter(revoked_at__isnull=True).exists()
+    assert "Signed in as" not in _box(laptop, publisher, sessions[1])
