@@ -269,7 +269,9 @@ def publisher(*, port: int, rejoinder: str, site_id: int, exit_with_parent: bool
     """Serve the demo's sample publisher site until SIGTERM or SIGINT (or the parent exits)."""
     from rejoinder.demo.publisher import publisher_server
 
-    server = publisher_server(port, rejoinder, site_id)
+    # The site's single sign-on secret, from `rejoinder demo` (never on a command line).
+    secret = os.environ.get("REJOINDER_DEMO_SSO_SECRET", "")
+    server = publisher_server(port, rejoinder, site_id, sso_secret=secret)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda signum, frame: stop.set())
@@ -347,7 +349,8 @@ def demo(
         # The sample publisher: another origin (host name and port) than Rejoinder's.
         publisher_port = _free_port(publisher_port)
         publisher_url = f"http://localhost:{publisher_port}"
-        load_publisher_demo(publisher_url)
+        # Inherited by the publisher's process, which mints its readers' sign-in tokens.
+        os.environ["REJOINDER_DEMO_SSO_SECRET"] = load_publisher_demo(publisher_url)
         site = _start_child(
             "publisher", "--port", str(publisher_port), "--rejoinder", url,
             "--site", str(default_site_id()),
@@ -359,7 +362,8 @@ def demo(
         )
         print(f"  moderate: {url}/moderation/  (same account)")
         print(f"  API docs: {url}/api/v1/docs")
-        print(f"  embedded: {publisher_url}/  (a publisher's own site with the box embedded)")
+        print(f"  embedded: {publisher_url}/  (a publisher's own site with the box embedded;")
+        print("            its masthead signs you in as a sample subscriber)")
         if catcher is not None:
             queue_welcome_mail()
             print(

@@ -55,3 +55,15 @@ class RateLimited(RejoinderError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TokenRefused(RejoinderError):
+    """A sign-in token refused; `reason` is a short code naming why (e.g. "expired")."""
+
+    status = 401
+    title = "Token refused"
+
+    def __init__(self, message: str, *, reason: str, status: int = 401) -> None:
+        super().__init__(message, field="token")
+        self.reason = reason
+        self.status = status

@@ -5,6 +5,7 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from rejoinder.accounts.sessions import reader_key_for_token
 from rejoinder.comments.identity import issue_reader_token, reader_key_from_token
 from rejoinder.limits.addresses import hash_ip
 
@@ -44,8 +45,8 @@ def reader_token(request: HttpRequest) -> str | None:
 
 
 def reader_key(request: HttpRequest) -> str | None:
-    """Return the verified reader key of the request, or None."""
-    return reader_key_from_token(reader_token(request))
+    """Return the verified reader key of the request (a guest's, or a live session's), or None."""
+    return reader_key_for_token(reader_token(request))
 
 
 def ensure_reader(request: HttpRequest) -> tuple[str, str | None]:

@@ -20,6 +20,7 @@ import jsonschema_rs
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from tests.accounts.tokens import enable_hs256, mint
 from tests.conftest import ApiClient
 from tests.inline.corpus import BUDGET
 
@@ -183,6 +184,19 @@ class Call:
         return getattr(world.moderator, self.method.lower())(f"/api/v1{self.url}", **kwargs)
 
 
+def _sso(w: World) -> list[Call]:
+    if not w.site.sso_secret:
+        enable_hs256(w.site)
+    reader = ApiClient()
+    return [Call("POST", "/sso/exchange", {"site": w.site.pk, "token": mint(w.site)}, reader)]
+
+
+def _sign_out(w: World) -> list[Call]:
+    (exchange,) = _sso(w)
+    exchange.send(w)
+    return [Call("POST", "/sso/sign-out", {"everywhere": True}, exchange.client)]
+
+
 def _site(w: World) -> str:
     return f"/moderation/sites/{w.site.pk}"
 
@@ -254,6 +268,8 @@ REQUESTS: dict[str, Callable[[World], list[Call]]] = {
         Call("POST", "/moderation/bans", {"comment_id": w.ids["top"], "shadow": True})
     ],
     "GET /api/v1/moderation/sites/{site_id}/bans": lambda w: [Call("GET", f"{_site(w)}/bans")],
+    "POST /api/v1/sso/exchange": _sso,
+    "POST /api/v1/sso/sign-out": _sign_out,
     "POST /api/v1/moderation/bans/{ban_id}/lift": lambda w: [
         Call("POST", f"/moderation/bans/{w.ids['ban']}/lift")
     ],

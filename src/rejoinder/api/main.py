@@ -8,8 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from rejoinder.api import comments, idempotency, inline, moderation, pages, ratings
-from rejoinder.errors import RateLimited, RejoinderError
+from rejoinder.api import accounts, comments, idempotency, inline, moderation, pages, ratings
+from rejoinder.errors import RateLimited, RejoinderError, TokenRefused
 from rejoinder.web.responses import PROBLEM_JSON, problem
 
 
@@ -85,11 +85,13 @@ api.add_router("/", moderation.router)
 # Moderators sign in with a session: these endpoints check the session and its CSRF token.
 api.add_router("/", moderation.moderation)
 api.add_router("/", inline.router)
+api.add_router("/", accounts.router)
 
 
 @api.exception_handler(RejoinderError)
 def _domain_error(request: HttpRequest, exc: RejoinderError) -> HttpResponse:
-    response = problem(exc.status, exc.title, exc.message, field=exc.field)
+    extra = {"reason": exc.reason} if isinstance(exc, TokenRefused) else {}
+    response = problem(exc.status, exc.title, exc.message, field=exc.field, **extra)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response

@@ -262,6 +262,7 @@ class ProblemOut(Schema):
     status: int
     detail: str
     field: str | None = None
+    reason: str | None = Field(None, description="Why a sign-in token was refused, as a code.")
 
 
 class FlagIn(StrictIn):
@@ -385,3 +386,38 @@ class BanOut(Schema):
     reason: str
     created: str
     lifted: str | None
+
+
+class SsoExchangeIn(StrictIn):
+    site: Id
+    token: str = Field(
+        max_length=16384,
+        description="The JWT the publisher's server signed for its signed-in reader "
+        "(docs/identity.md); tokens over 4096 characters are refused.",
+    )
+
+
+class AccountOut(Schema):
+    name: str
+    avatar: str = Field(description="The avatar URL the publisher gave, or empty.")
+    profile: str
+    roles: list[str]
+    email_verified: bool
+
+
+class SsoExchangeOut(Schema):
+    reader: str = Field(
+        description="The session token: send it as `X-Rejoinder-Reader` from now on."
+    )
+    account: AccountOut
+    merged: bool = Field(description="Whether this browser's guest history joined the account.")
+
+
+class SignOutIn(StrictIn):
+    everywhere: bool = Field(
+        False, description="End every session of the account, not just this one."
+    )
+
+
+class SignOutOut(Schema):
+    ended: int = Field(description="How many sessions were ended (0: none was live).")

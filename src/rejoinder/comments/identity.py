@@ -12,6 +12,8 @@ from django.core import signing
 from rejoinder.comments.models import Commenter
 
 _signer = signing.Signer(salt="rejoinder.reader")
+# The reader keys of signed-in readers' commenters (accounts/signing_in.py) begin with this.
+ACCOUNT_KEY_PREFIX = "a."
 
 
 def issue_reader_token() -> str:
@@ -46,3 +48,13 @@ def commenter_for(reader_key: str, *, just_issued: bool = False) -> Commenter:
         return Commenter(reader_key=reader_key)
     commenter, _ = Commenter.objects.get_or_create(reader_key=reader_key)
     return commenter
+
+
+def is_signed_in(commenter: Commenter | None) -> bool:
+    """Tell whether the commenter is a signed-in reader's (an account's, see accounts/).
+
+    An account's commenter has a key beginning with ACCOUNT_KEY_PREFIX, which no guest token
+    carries (guest keys are URL-safe base64, without a "."), so only a live session reaches
+    it: a request acting as that commenter is signed in. No query is needed to tell.
+    """
+    return commenter is not None and commenter.reader_key.startswith(ACCOUNT_KEY_PREFIX)

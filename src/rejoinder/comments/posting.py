@@ -21,12 +21,13 @@ from rejoinder.comments.events import (
     CommentPublished,
     emit,
 )
+from rejoinder.comments.identity import is_signed_in
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
 from rejoinder.email_address import clean_email_address
 from rejoinder.errors import Conflict, Forbidden, InvalidFields, InvalidInput, NotFound
-from rejoinder.pages.models import Page
+from rejoinder.pages.models import GuestComments, Page
 
 _url_validator = URLValidator(schemes=["http", "https"])
 # Quotes, backtick, angle brackets, backslash, any whitespace, C0/C1 controls, surrogates.
@@ -167,6 +168,18 @@ def _place_reply(
     return parent, reply_to, parent.depth + 1
 
 
+def _check_guest_policy(page: Page, email: str) -> None:
+    """Refuse a guest's comment the site's policy does not take (Site.guest_comments)."""
+    policy = page.site.guest_comments
+    if policy == GuestComments.SIGN_IN:
+        raise Forbidden(_("Sign in to comment on this site."), field="sign_in")
+    if policy == GuestComments.EMAIL and not email:
+        raise InvalidInput(
+            _("Give your email address to comment on this site; it is never shown."),
+            field="email",
+        )
+
+
 def post_comment(
     *,
     page: Page,
@@ -191,9 +204,14 @@ def post_comment(
     submitted) are evidence for the spam filter. A refusing verdict raises its RejoinderError
     and stores nothing.
     """
+    signed_in = is_signed_in(author)
+    if signed_in:
+        name = author.display_name  # the account's name, as the publisher vouched for it
     name, email, website, body = clean_comment_fields(
         name=name, email=email, website=website, body=body
     )
+    if moderated and not signed_in:
+        _check_guest_policy(page, email)
     body_html = render_markdown(body)
     if not page.is_open:
         raise Forbidden(_("This page is closed to new comments."))

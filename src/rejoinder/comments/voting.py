@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.events import CommentVoted, emit
+from rejoinder.comments.identity import is_signed_in
 from rejoinder.comments.models import (
     Comment,
     Commenter,
@@ -47,7 +48,7 @@ def vote_on_comment(
     with transaction.atomic():
         if limited:
             enforce_rate_limit("vote", reader_key=voter.reader_key, ip_hash=ip_hash)
-        comment, counted = _vote(comment_id, voter, value, ip_hash, now)
+        comment, counted = _vote(comment_id, voter, value, ip_hash, now, policy=limited)
     if not counted:
         raise Conflict(
             _(
@@ -59,7 +60,7 @@ def vote_on_comment(
 
 
 def _vote(
-    comment_id: int, voter: Commenter, value: int, ip_hash: str, now: datetime
+    comment_id: int, voter: Commenter, value: int, ip_hash: str, now: datetime, *, policy: bool
 ) -> tuple[Comment, bool]:
     """Apply the vote inside the caller's transaction; return the comment and whether it counted."""
     comment = (
@@ -72,6 +73,8 @@ def _vote(
         raise NotFound(_("That comment does not exist or has been removed."))
     if comment.author_id == voter.pk:
         raise Forbidden(_("You cannot vote on your own comment."))
+    if policy and comment.page.site.sign_in_to_vote and not is_signed_in(voter):
+        raise Forbidden(_("Sign in to vote on this site."), field="sign_in")
     existing = Vote.objects.filter(comment=comment, voter=voter).first()
     old = existing.value if existing else 0
     if old == value:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rejoinder.limits",
     "rejoinder.pages",
     "rejoinder.comments",
+    "rejoinder.accounts",
     "rejoinder.ratings",
     "rejoinder.inline",
     "rejoinder.moderation",
@@ -272,6 +273,10 @@ REJOINDER: dict[str, Any] = {
     # At most one mail per address per page in this window; later comments wait for a digest.
     "NOTIFY_WINDOW_SECONDS": _env_int("NOTIFY_WINDOW_SECONDS", 900),
     "READER_COOKIE": "rj_reader",
+    # How long a signed-in reader's session lasts (days); signing out ends it sooner.
+    "READER_SESSION_DAYS": _env_int("READER_SESSION_DAYS", 30),
+    "RATE_SSO": _env("RATE_SSO", "20/900"),
+    "RATE_SSO_IP": _env("RATE_SSO_IP", "60/900"),
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
     # How long the answer to an API write sent with an Idempotency-Key is kept for retries.
     "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),

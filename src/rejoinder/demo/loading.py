@@ -191,15 +191,23 @@ PUBLISHER_COMMENTS = (
 )
 
 
-def load_publisher_demo(origin: str) -> None:
+def load_publisher_demo(origin: str) -> str:
     """Let the sample publisher at `origin` embed the default site's discussions, and give one
-    of its pages a discussion already (its other page gets one on its first comment)."""
+    of its pages a discussion already (its other page gets one on its first comment).
+
+    The publisher signs its readers in to the box (single sign-on, HS256): its sign-in and
+    sign-out pages are the site's, and the site's secret is returned for its server to mint
+    tokens with.
+    """
     site = default_site()
     if origin not in site.origins():
         site.allowed_origins = "\n".join([*site.origins(), origin])
-        site.save(update_fields=["allowed_origins"])
+    site.login_url, site.logout_url = f"{origin}/sign-in", f"{origin}/sign-out"
+    site.save(update_fields=["allowed_origins", "login_url", "logout_url"])
+    secret = site.sso_secret if site.sso_algorithm == "HS256" else ""
+    secret = secret or site.rotate_sso_secret()
     if Page.objects.filter(site=site, uri=PUBLISHER_PAGE).exists():
-        return
+        return secret
     page = ensure_page(
         site,
         PUBLISHER_PAGE,
@@ -209,6 +217,7 @@ def load_publisher_demo(origin: str) -> None:
     for name, body in PUBLISHER_COMMENTS:
         post_comment(page=page, author=_new_reader(), name=name, body=body, moderated=False)
     rate_page(page=page, rater=_new_reader(), stars=4, ip_hash="", limited=False)
+    return secret
 
 
 def load_demo() -> DemoResult:

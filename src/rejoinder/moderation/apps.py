@@ -16,3 +16,8 @@ class ModerationConfig(AppConfig):
         set_moderation_policy(SitePolicy())
         # Inside the transaction: the alert mail is queued with the comment, or not at all.
         on(CommentHeld, alert_on_held, within_transaction=True)
+
+        from rejoinder.accounts.merging import on_merge
+        from rejoinder.moderation.merging import merge_moderation
+
+        on_merge(merge_moderation)

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from rejoinder.pages.models import Article, Page, Site
 from rejoinder.pages.publishing import save_article
@@ -8,6 +10,28 @@ from rejoinder.pages.publishing import save_article
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
     list_display = ["name", "domain", "default_sort", "max_reply_depth", "edit_window_minutes"]
+    readonly_fields = ["sso_audience_claim"]
+    actions = ["new_sso_secret"]
+
+    @admin.display(description=_("SSO audience (aud)"))
+    def sso_audience_claim(self, site: Site) -> str:
+        return site.sso_audience() if site.pk else ""
+
+    @admin.action(description=_("Generate a new single sign-on secret (HS256)"))
+    def new_sso_secret(self, request: HttpRequest, queryset: QuerySet[Site]) -> None:
+        """Replace each chosen site's secret and show it once: tokens signed with the old one
+        are refused from now on."""
+        for site in queryset:
+            secret = site.rotate_sso_secret()
+            self.message_user(
+                request,
+                _(
+                    "The single sign-on secret of %(site)s is now %(secret)s. Copy it to the "
+                    "publisher's server now: it is not shown again."
+                )
+                % {"site": site.name, "secret": secret},
+                messages.WARNING,
+            )
 
 
 @admin.register(Page)

@@ -6,3 +6,9 @@ class RatingsConfig(AppConfig):
     name = "rejoinder.ratings"
     label = "ratings"
     verbose_name = _("Ratings")
+
+    def ready(self) -> None:
+        from rejoinder.accounts.merging import on_merge
+        from rejoinder.ratings.merging import merge_ratings
+
+        on_merge(merge_ratings)

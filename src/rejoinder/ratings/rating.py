@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rejoinder.comments.events import emit
+from rejoinder.comments.identity import is_signed_in
 from rejoinder.comments.models import Commenter
-from rejoinder.errors import Conflict, InvalidInput
+from rejoinder.errors import Conflict, Forbidden, InvalidInput
 from rejoinder.limits.addresses import day_of, place_for
 from rejoinder.limits.counters import add_one
 from rejoinder.limits.ratelimit import enforce_rate_limit
@@ -45,6 +46,8 @@ def rate_page(
     """
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         raise InvalidInput(_("A rating is a whole number of stars from 1 to 5."), field="stars")
+    if limited and page.site.sign_in_to_vote and not is_signed_in(rater):
+        raise Forbidden(_("Sign in to rate pages on this site."), field="sign_in")
     now = now or timezone.now()
     with transaction.atomic():
         if limited:

@@ -14,3 +14,8 @@ class SubscriptionsConfig(AppConfig):
 
         on(CommentPublished, record_fanout_job, within_transaction=True)
         register_step("notifications", deliver_due)
+
+        from rejoinder.accounts.merging import on_merge
+        from rejoinder.subscriptions.merging import merge_subscriptions
+
+        on_merge(merge_subscriptions)

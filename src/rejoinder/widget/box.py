@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.identity import find_commenter
+from rejoinder.accounts.models import Account
+from rejoinder.comments.identity import find_commenter, is_signed_in
 from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.comments.thread import (
     PAGED_REPLIES,
@@ -149,6 +150,13 @@ def _posted_message(page: Page, reader: Commenter | None, comment_id: int | None
     return " ".join(m for m in (_("Your comment was posted."), held_notice(comment)) if m)
 
 
+def _account_of(site: Site, reader: Commenter | None) -> Account | None:
+    """The signed-in reader's account, for the box's Sign out (only where the site signs in)."""
+    if not (site.sso_algorithm and is_signed_in(reader)):
+        return None
+    return Account.objects.filter(commenter=reader).first()
+
+
 def render_box(request: HttpRequest, page: Page) -> SafeString:
     """Return the whole discussion box (rating, filter bar, form, thread) for a page."""
     box = BoxRequest.from_request(request, page)
@@ -175,6 +183,7 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "prompt": prompt,
         "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
+        "account": _account_of(page.site, reader),
         "status_message": _posted_message(page, reader, box.posted),
         # Live updates (rejoinder.live): the stream the box's script follows.
         "live_url": f"/discussion/{page.pk}/events" if page.pk else "",
@@ -262,6 +271,7 @@ def render_new_box(
         ),
         "max_length": settings.REJOINDER["COMMENT_MAX_LENGTH"],
         "reader_name": reader.display_name if reader else "",
+        "account": _account_of(site, reader),
         "post_action": post_action,
         "rate_action": rate_action,
     }

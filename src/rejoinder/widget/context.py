@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from rejoinder.accounts.profiles import badges_by_author
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.thread import ThreadWindow
 from rejoinder.comments.voting import votes_by
@@ -64,6 +65,13 @@ def comment_context(
         "csrf_token_value": csrf_token,
         "is_new": page.is_open,
         "reply_base": links.reply_base(page) if reply_base is None else reply_base,
+        # Readers sign in where the site has single sign-on: no query for the others.
+        "badges": badges_by_author(
+            {c.author_id for c in comments},
+            article_author=page.article.author_name if hasattr(page, "article") else "",
+        )
+        if site.sso_algorithm
+        else {},
         **quote_context(page, comments),
     }
 

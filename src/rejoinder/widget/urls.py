@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rejoinder.widget import embed, views
+from rejoinder.widget import embed, signing_in, views
 
 app_name = "widget"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("embed/<id:site_id>/counts", embed.badges, name="embed_counts"),
     path("embed/<id:site_id>/passages", embed.passages_of, name="embed_passages"),
     path("embed/<id:site_id>/discussion", embed.discussion, name="embed_discussion"),
+    path("embed/<id:site_id>/sign-in", signing_in.sign_in, name="sign_in"),
+    path("embed/<id:site_id>/sign-out", signing_in.sign_out, name="sign_out"),
     path("c/<id:comment_id>/", views.permalink, name="permalink"),
     path("discussion/<id:page_id>/", views.page_redirect, name="permalink_page"),
     path("discussion/<id:page_id>/box", views.box_fragment, name="box"),

@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from rejoinder.comments.models import Comment
 from rejoinder.moderation.timing import issue_form_stamp
@@ -28,6 +29,19 @@ def get_vote(votes: dict[int, int] | None, comment_id: int) -> int:
 def get_item(mapping: dict[int, Any] | None, key: int) -> Any:
     """Return mapping[key] from a {comment id: value} map, or None when absent."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def badge_label(code: str) -> str:
+    """Return what a badge says: a known role in the reader's language, else the role itself."""
+    labels = {
+        "staff": _("Staff"),
+        "moderator": _("Moderator"),
+        "author": _("Author"),
+        "verified": _("Verified"),
+        "subscriber": _("Subscriber"),
+    }
+    return labels.get(code, code)
 
 
 @register.filter

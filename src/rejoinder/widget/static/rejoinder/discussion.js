@@ -10,15 +10,12 @@ function parseFragment(html) {
   return Array.from(doc.body.children);
 }
 
-function statusOf(root) {
-  return root.querySelector(".rj-status");
-}
-
 function announce(root, message) {
-  const status = statusOf(root);
+  const status = root.querySelector(".rj-status");
   if (status) status.textContent = message;
 }
 
+// Messages come translated from the box's root (box.html, passage_panel.html: data-rj-*-message).
 function showError(form, message) {
   const slot = form.querySelector(".rj-form-error");
   if (slot) slot.textContent = message;
@@ -211,7 +208,7 @@ async function onPost(root, form) {
   updateCount(root, response);
   enhance(root, item);
   const notice = response.headers.get("X-Rejoinder-Notice");
-  const posted = root.dataset.rjPostedMessage || "Your comment was posted.";
+  const posted = root.dataset.rjPostedMessage;
   announce(root, notice ? `${posted} ${decodeURIComponent(notice)}` : posted);
   focusComment(item);
   root.dispatchEvent(new CustomEvent("rj:posted", { bubbles: true, detail: { form, item } }));
@@ -299,7 +296,7 @@ async function openEditor(root, link) {
 
 async function onDelete(root, link) {
   const item = link.closest(".rj-comment");
-  const confirmText = root.dataset.rjConfirmDelete || "Delete your comment?";
+  const confirmText = root.dataset.rjConfirmDelete;
   if (!window.confirm(confirmText)) return;
   const token = root.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
   const body = new FormData();
@@ -321,7 +318,7 @@ async function onDelete(root, link) {
     focusComment(item);
   }
   updateCount(root, response);
-  announce(root, root.dataset.rjDeletedMessage || "Your comment was deleted.");
+  announce(root, root.dataset.rjDeletedMessage);
 }
 
 function openReply(root, link) {
@@ -428,12 +425,12 @@ function wireForm(root, form) {
     form.setAttribute("aria-busy", "true");
     try {
       if (action === "post") await onPost(root, form);
-      else if (action === "vote") await onReplace(root, form, event.submitter);
+      else if (action === "replace") await onReplace(root, form, event.submitter);
       else if (action === "rate") await onRate(root, form);
       else if (action === "edit") await onEdit(root, form);
       else if (action === "subscribe") await onSubscribe(root, form);
     } catch {
-      showError(form, root.dataset.rjNetworkMessage || "The connection failed; your text is kept. Try again.");
+      showError(form, root.dataset.rjNetworkMessage);
     } finally {
       form.removeAttribute("aria-busy");
     }

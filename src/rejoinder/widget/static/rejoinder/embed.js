@@ -72,7 +72,7 @@
     const shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
     const wrap = document.createElement("div");
     wrap.className = "rj-embed";
-    if (opts.theme === "dark" || opts.theme === "light") wrap.classList.add(`rj-${opts.theme}`);
+    if (/^(dark|light)$/.test(opts.theme)) wrap.classList.add(`rj-${opts.theme}`);
     const sheets = [stylesheet("discussion.css"), stylesheet("embed.css")];
     // In the shadow root now, so that they load while the box's HTML is on its way.
     if (!shadow.firstChild) shadow.append(...sheets.map(([link]) => link));
@@ -195,8 +195,14 @@
     }));
   }
 
-  window.Rejoinder = { mount, unmount, navigate: mount, counts };
-  const start = () => {
+  // Sign in with the publisher's token, or out (docs/identity.md); the boxes show again.
+  const auth = async (how, token) => {
+    await (await modules()).send(`/embed/${option(document.body, "site") || 1}/sign-${how}`, { method: "POST", body: new URLSearchParams({ token }) });
+    for (const [el, state] of boxes) show(el, state, {});
+  };
+  window.Rejoinder = { mount, unmount, navigate: mount, counts, signIn: (t) => auth("in", t), signOut: () => auth("out") };
+  const start = async () => {
+    if (option(document.body, "ssoToken")) await auth("in", option(document.body, "ssoToken"));
     for (const el of document.querySelectorAll("#rejoinder-thread, [data-rejoinder-thread]")) {
       if (!boxes.has(el) && !el.hasAttribute("data-manual")) mount(el);
     }

@@ -54,8 +54,7 @@ async function openReport(root, link) {
     try {
       await send(form, link);
     } catch {
-      form.querySelector(".rj-form-error").textContent =
-        root.dataset.rjNetworkMessage || "The connection failed. Try again.";
+      form.querySelector(".rj-form-error").textContent = root.dataset.rjNetworkMessage;
     } finally {
       form.removeAttribute("aria-busy");
     }

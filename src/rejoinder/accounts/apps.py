@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "rejoinder.accounts"
+    label = "accounts"
+    verbose_name = _("Reader accounts")
+
+    def ready(self) -> None:
+        from rejoinder.accounts.sessions import purge_sessions
+        from rejoinder.outbox.worker import register_step
+
+        register_step("reader-sessions", purge_sessions, every_seconds=3600)

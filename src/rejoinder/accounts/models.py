@@ -1,0 +1,103 @@
+"""Accounts of signed-in readers, the identities they sign in with, and their sessions.
+
+An Account belongs to one Site and owns one Commenter: everything a reader writes, votes or
+rates hangs on that commenter, exactly as a guest's does, so the comments, votes, ratings
+and subscriptions code needs no second path. An Identity is one way to prove being that
+account (a publisher's SSO subject today; an email address or an OpenID Connect subject can be
+added as more providers), and a ReaderSession is what a browser holds once it proved one.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rejoinder.comments.models import Commenter
+from rejoinder.pages.models import Site
+
+
+class Account(models.Model):
+    """A signed-in reader of one site: the profile shown beside their comments."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="accounts")
+    # The account's commenter has a reader key no guest token ever carries: only a live
+    # session resolves to it.
+    commenter = models.OneToOneField(
+        Commenter, on_delete=models.PROTECT, related_name="account", editable=False
+    )
+    display_name = models.CharField(_("display name"), max_length=200)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email_verified = models.BooleanField(_("email verified"), default=False)
+    avatar_url = models.URLField(_("avatar URL"), max_length=500, blank=True)
+    profile_url = models.URLField(_("profile URL"), max_length=500, blank=True)
+    # Badges the publisher grants (e.g. "staff", "subscriber"), as short lowercase words.
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("reader account")
+        verbose_name_plural = _("reader accounts")
+        indexes = [models.Index(fields=["site", "email"], name="account_by_email")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Identity(models.Model):
+    """One way to sign in to an account: a provider and the subject it vouches for.
+
+    `provider` is "sso" (the publisher's own sign-in), and later "email" or "oidc:<issuer>";
+    `subject` is that provider's stable id for the person (the SSO token's `sub`).
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="identities")
+    provider = models.CharField(_("provider"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("sign-in identity")
+        verbose_name_plural = _("sign-in identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "provider", "subject"], name="identity_once_per_site"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"
+
+
+class ReaderSession(models.Model):
+    """A browser signed in to an account: revocable, expiring; only the secret's hash is kept."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sessions")
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    provider = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reader session")
+        verbose_name_plural = _("reader sessions")
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.created_at:%Y-%m-%d})"
+
+
+class SeenTokenId(models.Model):
+    """A sign-in token's `jti`, kept until the token expires so it cannot be used twice."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=200)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "jti"], name="seen_token_id_once")]
+
+    def __str__(self) -> str:
+        return self.jti
