@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from rejoinder.api import comments, idempotency, inline, moderation, pages, ratings
+from rejoinder.api import comments, idempotency, inline, moderation, pages, privacy, ratings
 from rejoinder.errors import RateLimited, RejoinderError
 from rejoinder.web.responses import PROBLEM_JSON, problem
 
@@ -85,6 +85,7 @@ api.add_router("/", moderation.router)
 # Moderators sign in with a session: these endpoints check the session and its CSRF token.
 api.add_router("/", moderation.moderation)
 api.add_router("/", inline.router)
+api.add_router("/", privacy.router)
 
 
 @api.exception_handler(RejoinderError)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rejoinder.live",
     "rejoinder.articles",
     "rejoinder.api",
+    "rejoinder.privacy",
     "rejoinder.portability",
     "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]

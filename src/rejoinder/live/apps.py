@@ -9,8 +9,10 @@ class LiveConfig(AppConfig):
 
     def ready(self) -> None:
         from rejoinder.live.recording import listen
-        from rejoinder.live.store import purge_old_events
+        from rejoinder.live.store import forget_pages, purge_old_events
         from rejoinder.outbox.worker import register_step
+        from rejoinder.privacy.collection import register_store
 
         listen()
+        register_store("live_events", erase=lambda scope, page_ids: forget_pages(page_ids))
         register_step("live-events", purge_old_events, every_seconds=60)

@@ -175,6 +175,8 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "prompt": prompt,
         "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
+        # The reader's data page (privacy/): only for a reader the server knows.
+        "reader_known": reader is not None,
         "status_message": _posted_message(page, reader, box.posted),
         # Live updates (rejoinder.live): the stream the box's script follows.
         "live_url": f"/discussion/{page.pk}/events" if page.pk else "",
