@@ -205,3 +205,26 @@ def test_feeds_pages_api_and_the_live_log_show_nothing_of_the_reader_afterwards(
     _nothing_of_quilla_is_stored()
     # The live log tells open streams of the change, in words without her name.
     assert LiveEvent.objects.filter(channel=f"page:{page.pk}", kind="edit").exists()
+
+
+def test_what_an_import_kept_of_the_reader_goes(world: World) -> None:
+    from rejoinder.portability.models import SourceLink
+
+    site = world.page.site
+    SourceLink.objects.create(
+        site=site, system="wordpress", kind="commenter", source_id=EMAIL, object_id=world.quilla.pk
+    )
+    SourceLink.objects.create(
+        site=site,
+        system="wordpress",
+        kind="comment",
+        source_id="7",
+        object_id=world.answered.pk,
+        facts={"author_IP": "192.0.2.7"},
+    )
+    bos = SourceLink.objects.create(
+        site=site, system="wordpress", kind="commenter", source_id="bo", object_id=world.bo.pk
+    )
+    log = _erase(world, CommentsChoice.KEEP)
+    assert list(SourceLink.objects.all()) == [bos]
+    assert log.counts["import_sources"] == 2

@@ -12,7 +12,7 @@ class ApiConfig(AppConfig):
         from rejoinder.privacy.collection import register_store
 
         register_store(
-            "idempotency_keys", erase=lambda scope, page_ids: forget_readers(scope.reader_keys)
+            "idempotency_keys", erase=lambda scope, erased: forget_readers(scope.reader_keys)
         )
 
         register_step("idempotency-keys", purge_idempotency_keys, every_seconds=600)

@@ -14,5 +14,5 @@ class LiveConfig(AppConfig):
         from rejoinder.privacy.collection import register_store
 
         listen()
-        register_store("live_events", erase=lambda scope, page_ids: forget_pages(page_ids))
+        register_store("live_events", erase=lambda scope, erased: forget_pages(erased.page_ids))
         register_step("live-events", purge_old_events, every_seconds=60)

@@ -173,17 +173,26 @@ def rate_counters_of(scope: ReaderScope) -> QuerySet[RateCounter]:
 
 
 @dataclass(frozen=True)
+class Erased:
+    """What an erasure changed, for the stores that hold copies of it: the pages whose
+    discussions changed, and the reader's comments as they were before it."""
+
+    page_ids: frozenset[int]
+    comment_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Store:
     """A store kept by an app above this one, with what it holds about a reader.
 
     `export` yields JSON-ready records for the download's section `name`; `erase` erases the
-    reader's rows (inside the erasure's transaction) and returns how many. `erase` gets the
-    ids of the pages whose discussions the erasure changed, too.
+    reader's rows (inside the erasure's transaction, after the comments changed) and returns
+    how many; it is told what changed (`Erased`).
     """
 
     name: str
     export: Callable[[ReaderScope], Iterable[dict[str, Any]]] | None
-    erase: Callable[[ReaderScope, frozenset[int]], int] | None
+    erase: Callable[[ReaderScope, Erased], int] | None
 
 
 _stores: dict[str, Store] = {}
@@ -193,7 +202,7 @@ def register_store(
     name: str,
     *,
     export: Callable[[ReaderScope], Iterable[dict[str, Any]]] | None = None,
-    erase: Callable[[ReaderScope, frozenset[int]], int] | None = None,
+    erase: Callable[[ReaderScope, Erased], int] | None = None,
 ) -> None:
     """Add a store to every download (when it has `export`) and every erasure (`erase`)."""
     _stores[name] = Store(name=name, export=export, erase=erase)

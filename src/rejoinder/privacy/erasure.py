@@ -10,7 +10,7 @@ from rejoinder.comments.erasure import erase_author
 from rejoinder.moderation.models import SpamLesson
 from rejoinder.outbox.models import MailSuppression, OutboxMail
 from rejoinder.privacy import collection
-from rejoinder.privacy.collection import ReaderScope
+from rejoinder.privacy.collection import Erased, ReaderScope
 from rejoinder.privacy.models import CommentsChoice, ErasureLog, RequestedBy
 
 
@@ -30,6 +30,7 @@ def erase_reader_data(
     with transaction.atomic():
         # Found before the comments go: mail to others quoting them, and what it links to.
         about = set(collection.mail_about(scope))
+        comment_ids = frozenset(collection.comments_of(scope).values_list("pk", flat=True))
         commenters = list(collection.commenters_of(scope).select_for_update())
         page_ids: set[int] = set()
         if not keep:
@@ -56,7 +57,8 @@ def erase_reader_data(
         counts["readers"] = len(commenters)
         for store in collection.registered_stores():
             if store.erase is not None:
-                counts[store.name] = store.erase(scope, frozenset(page_ids))
+                changed = Erased(page_ids=frozenset(page_ids), comment_ids=comment_ids)
+                counts[store.name] = store.erase(scope, changed)
         return ErasureLog.objects.create(
             requested_by=RequestedBy.STAFF if staff_user is not None else RequestedBy.READER,
             staff_user=staff_user,
