@@ -203,8 +203,8 @@ def test_feeds_pages_api_and_the_live_log_show_nothing_of_the_reader_afterwards(
     assert after.status_code == 200
     assert "[deleted]" in after.content.decode()
     _nothing_of_quilla_is_stored()
-    # The live log tells open streams of the change, in words without her name.
-    assert LiveEvent.objects.filter(channel=f"page:{page.pk}", kind="edit").exists()
+    # Open streams are told to read the box again.
+    assert LiveEvent.objects.filter(channel=f"page:{page.pk}", kind="reload").exists()
 
 
 def test_what_an_import_kept_of_the_reader_goes(world: World) -> None:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from rejoinder.comments.events import CommentEdited, emit
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, Vote
 from rejoinder.comments.posting import remove_comment
 from rejoinder.pages.localization import speaking_as
@@ -48,8 +46,10 @@ def erase_author(commenter: Commenter, *, keep_comments: bool) -> AuthorErased:
     """Erase `commenter` from every discussion; their comments go or stay without a name.
 
     Replies by others stay where they are: a removed comment with replies is kept as the same
-    placeholder a deletion leaves. Every page touched has its version bumped (caches, ETags,
-    feeds and the live updates follow it). Call inside a transaction.
+    placeholder a deletion leaves (and announced as a deletion is). Every page touched has its
+    version bumped: caches, ETags and feeds follow it. Renamed comments are not announced one
+    by one (a reader may have thousands); the live updates reload the pages instead
+    (live/recording.py, `forget_pages`). Call inside a transaction.
     """
     done = AuthorErased()
     own = Comment.objects.filter(author=commenter)
@@ -74,8 +74,8 @@ def erase_author(commenter: Commenter, *, keep_comments: bool) -> AuthorErased:
                 done.comments_removed += 1
             else:
                 done.placeholders += 1
-    kept = list(own.exclude(status=CommentStatus.REMOVED).values_list("pk", flat=True))
-    done.comments_kept = len(kept) if keep_comments else 0
+    if keep_comments:
+        done.comments_kept = own.exclude(status=CommentStatus.REMOVED).count()
     for site in Site.objects.filter(pages__comments__author=commenter).distinct():
         own.filter(page__site=site).update(
             author_name=deleted_name(site), author_website="", ip_hash="", spam_signals=None
@@ -85,15 +85,6 @@ def erase_author(commenter: Commenter, *, keep_comments: bool) -> AuthorErased:
     commenter.reader_key = ERASED_KEY_PREFIX + secrets.token_hex(16)
     commenter.user = None
     commenter.save(update_fields=["display_name", "email", "website", "reader_key", "user"])
-    _announce_renamed(done.page_ids, Q(pk__in=kept) | Q(pk__in=[c.pk for c in renamed]))
-    return done
-
-
-def _announce_renamed(page_ids: set[int], changed: Q) -> None:
-    """Bump each page and tell the listeners which visible comments now read differently."""
-    for page in Page.objects.filter(pk__in=page_ids).order_by("pk"):
+    for page in Page.objects.filter(pk__in=done.page_ids).order_by("pk"):
         page.bump()
-        for comment_id in Comment.objects.filter(
-            changed, page=page, status=CommentStatus.PUBLISHED
-        ).values_list("pk", flat=True):
-            emit(CommentEdited(comment_id=comment_id, page_id=page.pk))
+    return done

@@ -8,8 +8,8 @@ class LiveConfig(AppConfig):
     verbose_name = _("Live updates")
 
     def ready(self) -> None:
-        from rejoinder.live.recording import listen
-        from rejoinder.live.store import forget_pages, purge_old_events
+        from rejoinder.live.recording import forget_pages, listen
+        from rejoinder.live.store import purge_old_events
         from rejoinder.outbox.worker import register_step
         from rejoinder.privacy.collection import register_store
 

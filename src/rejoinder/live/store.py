@@ -115,13 +115,8 @@ def purge_old_events() -> int:
     return deleted
 
 
-def forget_pages(page_ids: frozenset[int]) -> int:
-    """Delete the logged events of these pages (a reader's data was erased from them).
-
-    Their rendered markup may show the erased reader; the changes the erasure makes are
-    logged afresh after it commits. A stream that had not seen the deleted events finds its
-    last id gone and reloads, as after the log's own pruning.
-    """
+def forget(page_ids: frozenset[int]) -> int:
+    """Delete the logged events of these pages; return how many."""
     deleted, _counts = LiveEvent.objects.filter(
         channel__in=[page_channel(pk) for pk in page_ids]
     ).delete()
