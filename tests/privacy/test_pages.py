@@ -107,3 +107,60 @@ def test_deleting_the_account_forgets_the_browser_and_the_page_shows_deleted(
     assert "[deleted]" in thread
     assert "Quilla Marsh" not in thread
     assert Comment.objects.get(pk=comment.pk).body == "Mine"
+
+
+HOST = "https://news.example.org"
+
+
+def _embedded_reader(page: Page) -> str:
+    token = issue_reader_token()
+    author = commenter_for(reader_key_from_token(token) or "")
+    post_comment(page=page, author=author, name="Quilla Marsh", body="From the embed")
+    page.site.allowed_origins = f"{HOST}\n"
+    page.site.save()
+    return token
+
+
+def test_the_embedded_box_hands_the_token_over_in_a_form_to_our_page(page: Page) -> None:
+    token = _embedded_reader(page)
+    host = Client(enforce_csrf_checks=True)  # no cookie of ours on a publisher's page
+    box = host.get(
+        f"/embed/{page.site_id}/box?uri={page.uri}",
+        HTTP_ORIGIN=HOST,
+        HTTP_X_REJOINDER_FRAGMENT="1",
+        HTTP_X_REJOINDER_READER=token,
+    ).content.decode()
+    assert 'action="/my-data/" target="_blank"' in box
+    assert f'name="reader" value="{token}"' in box
+
+    browser = Client(enforce_csrf_checks=True)  # the new tab, on our origin
+    response = browser.post(
+        "/my-data/",
+        {"reader": token, "site": page.site_id, "page": page.pk},
+        HTTP_ORIGIN=HOST,
+    )
+    assert response.status_code == 303
+    assert response["Location"] == f"/my-data/?page={page.pk}"
+    assert response.cookies[settings.REJOINDER["READER_COOKIE"]].value == token
+    shown = browser.get(response["Location"]).content.decode()
+    assert "Quilla Marsh" in shown
+
+
+def test_the_handover_is_refused_from_another_origin_or_with_a_forged_token(page: Page) -> None:
+    token = _embedded_reader(page)
+    elsewhere = Client().post(
+        "/my-data/", {"reader": token, "site": page.site_id}, HTTP_ORIGIN="https://evil.example"
+    )
+    assert elsewhere.status_code == 403
+    assert settings.REJOINDER["READER_COOKIE"] not in elsewhere.cookies
+    no_origin = Client().post("/my-data/", {"reader": token, "site": page.site_id})
+    assert no_origin.status_code == 403
+    forged = Client().post(
+        "/my-data/", {"reader": token + "x", "site": page.site_id}, HTTP_ORIGIN=HOST
+    )
+    assert forged.status_code == 400
+    assert "not a reader token" in forged.content.decode()
+    assert (
+        Client().post("/my-data/", {"reader": token, "site": "x"}, HTTP_ORIGIN=HOST).status_code
+        == 403
+    )
