@@ -228,3 +228,19 @@ def test_what_an_import_kept_of_the_reader_goes(world: World) -> None:
     log = _erase(world, CommentsChoice.KEEP)
     assert list(SourceLink.objects.all()) == [bos]
     assert log.counts["import_sources"] == 2
+
+
+def test_what_the_spam_filter_learned_from_removed_comments_is_taken_back(
+    world: World, django_user_model: type
+) -> None:
+    from rejoinder.moderation.actions import moderate
+    from rejoinder.moderation.models import SiteSpamModel, SpamLesson
+
+    moderator = django_user_model.objects.create_superuser("mod", "mod@example.org", "pw")
+    moderate(comment_ids=[world.alone.pk], action="spam", moderator=moderator)
+    assert SiteSpamModel.objects.get().decisions == 1
+    log = _erase(world, CommentsChoice.REMOVE)
+    assert not SpamLesson.objects.exists()
+    assert SiteSpamModel.objects.get().decisions == 0
+    assert log.counts["spam_lessons"] == 1
+    assert "Quilla" not in SiteSpamModel.objects.get().model_json

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from rejoinder.comments.erasure import erase_author
+from rejoinder.moderation.learning import NONE, teach
 from rejoinder.moderation.models import SpamLesson
 from rejoinder.outbox.models import MailSuppression, OutboxMail
 from rejoinder.privacy import collection
@@ -34,9 +35,13 @@ def erase_reader_data(
         commenters = list(collection.commenters_of(scope).select_for_update())
         page_ids: set[int] = set()
         if not keep:
-            counts["spam_lessons"], _ = SpamLesson.objects.filter(
-                comment__author_id__in=scope.commenter_ids
-            ).delete()
+            # What the site's spam filter learned from the comments is taken back, as a
+            # moderator's reversed decision is, rather than left in its counts.
+            lessons = SpamLesson.objects.filter(comment__author_id__in=scope.commenter_ids)
+            counts["spam_lessons"] = 0
+            for lesson in lessons.select_related("comment"):
+                teach(lesson.comment, lesson.site_id, NONE)
+                counts["spam_lessons"] += 1
         counts["ratings"], _ = collection.ratings_of(scope).delete()
         counts["flags"], _ = collection.flags_of(scope).delete()
         mail = set(collection.mail_to(scope).values_list("pk", flat=True)) | about
