@@ -244,3 +244,26 @@ def test_what_the_spam_filter_learned_from_removed_comments_is_taken_back(
     assert SiteSpamModel.objects.get().decisions == 0
     assert log.counts["spam_lessons"] == 1
     assert "Quilla" not in SiteSpamModel.objects.get().model_json
+
+
+def test_replies_that_name_the_reader_name_deleted_whoever_wrote_them(
+    page: Page, make_reader
+) -> None:  # type: ignore[no-untyped-def]
+    from rejoinder.comments.posting import post_comment
+
+    page.site.max_reply_depth = 1
+    page.site.save()
+    quilla, bo = make_reader(), make_reader()
+    top = post_comment(page=page, author=bo, name="Bo", body="Top")
+    hers = post_comment(page=page, author=quilla, name=NAME, body="Hers", parent_id=top.pk)
+    # Both answer her depth-1 reply: clamped under `top`, naming whom they answer.
+    his = post_comment(page=page, author=bo, name="Bo", body="His", parent_id=hers.pk)
+    own = post_comment(page=page, author=quilla, name=NAME, body="Again", parent_id=hers.pk)
+    assert {his.reply_to_name, own.reply_to_name} == {NAME}
+
+    erase_reader_data(scope=scope_of_reader(quilla), comments=CommentsChoice.KEEP)
+
+    assert set(
+        Comment.objects.filter(pk__in=[his.pk, own.pk]).values_list("reply_to_name", flat=True)
+    ) == {"[deleted]"}
+    assert not Comment.objects.filter(author_name=NAME).exists()

@@ -53,13 +53,9 @@ def erase_author(commenter: Commenter, *, keep_comments: bool) -> AuthorErased:
     """
     done = AuthorErased()
     own = Comment.objects.filter(author=commenter)
-    # Replies by others name whom they answer: that name goes first (a removed comment's
-    # replies lose their `reply_to` link, not the copied name).
-    renamed = list(
-        Comment.objects.filter(reply_to__author=commenter)
-        .exclude(author=commenter)
-        .select_related("page__site")
-    )
+    # Replies (others' and the reader's own) name whom they answer: that name goes first (a
+    # removed comment's replies lose their `reply_to` link, not the copied name).
+    renamed = list(Comment.objects.filter(reply_to__author=commenter).select_related("page__site"))
     for reply in renamed:
         reply.reply_to_name = deleted_name(reply.page.site)
         reply.save(update_fields=["reply_to_name"])
