@@ -104,7 +104,9 @@ class ApiClient:
             kwargs["data"] = json.dumps(data) if not isinstance(data, (str, bytes)) else data
             kwargs["content_type"] = extra.pop("content_type", "application/json")
         response = getattr(self.client, method)(f"/api/v1{path}", **kwargs, **extra)
-        if response.get("Content-Type", "").startswith(("application/json", "application/problem")):
+        if not response.streaming and response.get("Content-Type", "").startswith(
+            ("application/json", "application/problem")
+        ):
             body = response.json()
             if isinstance(body, dict) and body.get("reader"):
                 self.token = body["reader"]

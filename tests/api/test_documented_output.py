@@ -85,9 +85,9 @@ def documented_errors(
 def assert_documented(operation: str, response: Any) -> None:
     media_type = response.get("Content-Type", "").split(";")[0].strip()
     headers = {name.lower() for name in response.headers}
-    errors = documented_errors(
-        operation, response.status_code, media_type, response.content, headers
-    )
+    # A download is streamed: its pieces make the body.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    errors = documented_errors(operation, response.status_code, media_type, content, headers)
     assert not errors, f"{operation} answered {response.status_code}: " + "; ".join(errors)
 
 
@@ -251,6 +251,11 @@ REQUESTS: dict[str, Callable[[World], list[Call]]] = {
     ],
     "GET /api/v1/prompts": lambda w: [
         Call("GET", f"/prompts?uri={w.article.page.uri}", client=ApiClient())
+    ],
+    "GET /api/v1/me/data": lambda w: [Call("GET", "/me/data", client=w.author)],
+    "DELETE /api/v1/me": lambda w: [
+        Call("DELETE", "/me", {"comments": "keep"}, w.other),
+        Call("DELETE", "/me", {"comments": "remove"}, w.author),
     ],
     "GET /api/v1/moderation/sites": lambda w: [Call("GET", "/moderation/sites")],
     "GET /api/v1/moderation/sites/{site_id}/counts": lambda w: [Call("GET", f"{_site(w)}/counts")],

@@ -1,7 +1,7 @@
 """axe-core on every reader and moderator page, in its main states, in the light and the dark
 theme (the browser's prefers-color-scheme): the empty box, a 1,000-comment thread, a form with
 errors, a reply form open, the passage panel open, Arabic, the subscription pages, the
-moderation queue with its dialogs open, the audit log and bans, and the box embedded on the
+reader's data page (with its form's errors, and after the erasure), the moderation queue with its dialogs open, the audit log and bans, and the box embedded on the
 demo publisher's page. No state may have a serious or critical violation; the moderate and
 minor ones are listed at the end of the run (and answered in docs/accessibility.md).
 """
@@ -155,6 +155,29 @@ def test_the_subscription_pages(themed_tab: Page, scheme: str, article: Article)
     themed_tab.goto(f"/subscriptions/unsubscribe/{unsubscribe_token(subscription)}/")
     expect(themed_tab.get_by_role("heading", level=1)).to_be_visible()
     assert audit(themed_tab, "unsubscribe page", scheme) == []
+
+
+def test_the_readers_data_pages(themed_tab: Page, scheme: str, article: Article) -> None:
+    box = open_article(themed_tab, article)
+    form = box.locator("#rj-form-top")
+    form.get_by_label("Name").fill("Quilla")
+    form.get_by_label("Write a comment").fill("A comment to erase.")
+    form.get_by_role("button", name="Post", exact=True).click()
+    expect(box.locator(".rj-comment", has_text="A comment to erase.")).to_have_count(1)
+
+    themed_tab.goto(f"/my-data/?page={article.page.pk}")
+    expect(themed_tab.get_by_role("heading", level=1)).to_have_text("Your data")
+    assert audit(themed_tab, "reader's data page", scheme) == []
+
+    themed_tab.get_by_role("button", name="Delete my account").click()
+    expect(themed_tab.get_by_role("alert").first).to_be_visible()
+    assert audit(themed_tab, "reader's data page with errors", scheme) == []
+
+    themed_tab.get_by_label("Remove the comments").check()
+    themed_tab.get_by_label("I understand that this cannot be undone.").check()
+    themed_tab.get_by_role("button", name="Delete my account").click()
+    expect(themed_tab.get_by_role("heading", level=1)).to_have_text("Your account was deleted")
+    assert audit(themed_tab, "account deleted page", scheme) == []
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 from pytest_django.live_server_helper import LiveServer
 from tests.browser.conftest import TIMEOUT_MS
@@ -418,3 +419,25 @@ def test_lazily_the_box_waits_until_the_reader_scrolls_near_it(
     page.locator("#rejoinder-thread").scroll_into_view_if_needed()
     host.box()
     assert any("/box?" in url for url in asked)
+
+
+def test_a_reader_opens_their_data_from_the_publishers_page(host: Host) -> None:
+    page = host.open(PUBLISHER_PAGE)
+    host.box()
+    box = page.locator(BOX)
+    form = box.locator("#rj-form-top")
+    form.locator("textarea[name=body]").fill("Mine to take with me.")
+    form.locator("input[name=name]").fill("Quilla Marsh")
+    form.locator("button[type=submit]").click()
+    expect(box.locator(".rj-comment.rj-new").first).to_contain_text("Mine to take with me.")
+
+    page.reload()
+    host.box()
+    with host.context.expect_page() as opened:
+        page.locator(BOX).get_by_role("button", name="My data").click()
+    mine = opened.value
+    expect(mine.get_by_role("heading", level=1)).to_have_text("Your data")
+    expect(mine.locator(".rj-my-data-facts")).to_contain_text("Quilla Marsh")
+    # Our page keeps the token in our own cookie from then on.
+    ours = [c["name"] for c in host.context.cookies() if c["domain"] == "localhost"]
+    assert settings.REJOINDER["READER_COOKIE"] in ours

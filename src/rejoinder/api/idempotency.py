@@ -87,6 +87,13 @@ def _owner(request: HttpRequest) -> str:
     return _digest("address", ip_hash(request))
 
 
+def forget_readers(reader_keys: tuple[str, ...]) -> int:
+    """Delete the stored answers to these readers' writes (their data was erased)."""
+    owners = [_digest("reader", key) for key in reader_keys]
+    deleted, _counts = IdempotentRequest.objects.filter(owner__in=owners).delete()
+    return deleted
+
+
 def _expiry(now: datetime) -> datetime:
     return now - timedelta(hours=settings.REJOINDER["IDEMPOTENCY_KEY_HOURS"])
 

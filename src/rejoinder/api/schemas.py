@@ -421,3 +421,110 @@ class SignOutIn(StrictIn):
 
 class SignOutOut(Schema):
     ended: int = Field(description="How many sessions were ended (0: none was live).")
+
+
+class ErasureIn(StrictIn):
+    comments: Literal["remove", "keep"] = Field(
+        description="What happens to your comments: `remove` takes them away (one that others "
+        "replied to stays as a “[removed]” placeholder), `keep` leaves them under “[deleted]”."
+    )
+
+
+class ErasureOut(Schema):
+    comments: Literal["remove", "keep"]
+    erased: dict[str, int] = Field(description="How many rows of each kind were erased.")
+
+
+class DataPageOut(Schema):
+    site: str
+    uri: str
+    title: str
+    url: str | None
+
+
+class DataReaderOut(Schema):
+    name: str
+    email: str | None
+    website: str | None
+    created: str | None
+
+
+class DataPassageOut(Schema):
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class DataCommentOut(Schema):
+    id: int
+    status: Literal["pending", "published", "spam", "removed"]
+    page: DataPageOut
+    parent: int | None
+    name: str
+    website: str | None
+    created: str | None
+    edited: str | None
+    body: str
+    passage: DataPassageOut | None
+    upvotes: int
+    downvotes: int
+
+
+class DataVoteOut(Schema):
+    comment: int
+    value: int
+    created: str | None
+
+
+class DataRatingOut(Schema):
+    page: DataPageOut
+    stars: int
+    created: str | None
+    updated: str | None
+
+
+class DataSubscriptionOut(Schema):
+    page: DataPageOut
+    email: str
+    kind: Literal["page", "replies"]
+    confirmed: bool
+    created: str | None
+    confirmed_at: str | None
+    unsubscribed_at: str | None
+
+
+class DataAddressOut(Schema):
+    site: str
+    email: str
+    confirmed_at: str | None
+
+
+class DataFlagOut(Schema):
+    comment: int
+    reason: str
+    note: str
+    created: str | None
+
+
+class DataMailOut(Schema):
+    to: str
+    subject: str
+    status: str
+    created: str | None
+    text: str
+
+
+class ReaderDataOut(Schema):
+    """Everything the server holds about the reader (docs/privacy.md)."""
+
+    format: Literal["rejoinder.reader-data"]
+    version: int
+    exported_at: str
+    readers: list[DataReaderOut]
+    comments: list[DataCommentOut]
+    votes: list[DataVoteOut]
+    ratings: list[DataRatingOut]
+    subscriptions: list[DataSubscriptionOut]
+    confirmed_addresses: list[DataAddressOut]
+    flags: list[DataFlagOut]
+    queued_mail: list[DataMailOut]

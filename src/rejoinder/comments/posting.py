@@ -311,25 +311,32 @@ def edit_comment(
 
 
 def delete_comment(*, comment_id: int, requester: Commenter | None) -> Comment | None:
-    """Delete the requester's own comment.
+    """Delete the requester's own comment (see `remove_comment`)."""
+    comment = get_own_comment(comment_id=comment_id, requester=requester)
+    with transaction.atomic():
+        return remove_comment(comment)
+
+
+def remove_comment(comment: Comment) -> Comment | None:
+    """Delete a comment, whatever its status, for its author.
 
     A comment with replies becomes a "[removed]" placeholder so the replies keep their context;
     one without replies is deleted outright. Returns the placeholder, or None when deleted.
+    The one way a comment goes at its author's wish: deleting one, or erasing their data.
+    Call inside a transaction.
     """
-    comment = get_own_comment(comment_id=comment_id, requester=requester)
     was_published = comment.status == CommentStatus.PUBLISHED
     comment_pk, page_pk = comment.pk, comment.page_id
-    with transaction.atomic():
-        if comment.children.exists():
-            comment.status = CommentStatus.REMOVED
-            comment.body = comment.body_html = comment.body_digest = ""
-            comment.save(update_fields=["status", "body", "body_html", "body_digest"])
-            result: Comment | None = comment
-        else:
-            comment.delete()
-            result = None
-        comment.page.bump(comment_count=-1 if was_published else 0)
-        emit(CommentDeleted(comment_id=comment_pk, page_id=page_pk, was_published=was_published))
+    if comment.children.exists():
+        comment.status = CommentStatus.REMOVED
+        comment.body = comment.body_html = comment.body_digest = ""
+        comment.save(update_fields=["status", "body", "body_html", "body_digest"])
+        result: Comment | None = comment
+    else:
+        comment.delete()
+        result = None
+    comment.page.bump(comment_count=-1 if was_published else 0)
+    emit(CommentDeleted(comment_id=comment_pk, page_id=page_pk, was_published=was_published))
     return result
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "rejoinder.live",
     "rejoinder.articles",
     "rejoinder.api",
+    "rejoinder.privacy",
     "rejoinder.portability",
     "rejoinder.demo",  # after outbox: its admin extends the outbox's
 ]

@@ -158,3 +158,25 @@ def _counts(page_id: int, state: dict[str, int]) -> dict[str, Any]:
     with speaking_as(page.site):
         rating = render_to_string("widget/rating_summary.html", {"page": page})
     return {"comments": state["comment_count"], "rating": rating}
+
+
+def forget_pages(page_ids: frozenset[int]) -> int:
+    """Forget what the log shows of these pages (a reader's data was erased from them).
+
+    Inside the erasure's transaction, their logged events go: their rendered markup may show
+    the erased reader. After the commit, each page gets one `reload` event, which makes its
+    open streams read the box again, instead of one event per changed comment. A stream that
+    reconnects after an event it saw was deleted reloads too (as after the log's pruning).
+    """
+    deleted = store.forget(page_ids)
+    transaction.on_commit(partial(_record_reloads, sorted(page_ids)))
+    return deleted
+
+
+def _record_reloads(page_ids: list[int]) -> None:
+    try:
+        for page_id, version in Page.objects.filter(pk__in=page_ids).values_list("pk", "version"):
+            entry = store.write(page_id, "reload", version, {})
+            fanout.announce(entry.channel)
+    except Exception:
+        log.exception("live reload events for pages %r not recorded", page_ids)

@@ -113,3 +113,11 @@ def purge_old_events() -> int:
     """The worker's step: drop events older than the log keeps."""
     deleted, _ = LiveEvent.objects.filter(created_at__lt=timezone.now() - RETENTION).delete()
     return deleted
+
+
+def forget(page_ids: frozenset[int]) -> int:
+    """Delete the logged events of these pages; return how many."""
+    deleted, _counts = LiveEvent.objects.filter(
+        channel__in=[page_channel(pk) for pk in page_ids]
+    ).delete()
+    return deleted

@@ -43,6 +43,17 @@ class SourceLink(models.Model):
         return f"{self.system} {self.kind} {self.source_id}"
 
 
+def forget_sources(commenter_ids: tuple[int, ...], comment_ids: frozenset[int]) -> int:
+    """Delete what imports kept of these commenters and their comments (their data was
+    erased): a source's key for a commenter is often an address or a name, and the facts of a
+    comment may hold its author's details."""
+    deleted, _counts = SourceLink.objects.filter(
+        models.Q(kind="commenter", object_id__in=commenter_ids)
+        | models.Q(kind="comment", object_id__in=comment_ids)
+    ).delete()
+    return deleted
+
+
 class PendingParent(models.Model):
     """A comment whose parent is named by the source's id, until the import resolves it.
 

@@ -33,7 +33,8 @@ from rejoinder.inline.revisions import page_text
 from rejoinder.pages.embedding import EmbeddedPage
 from rejoinder.pages.models import Article, CommentSort, Page, Site
 from rejoinder.ratings.rating import rating_by
-from rejoinder.request_identity import reader_key
+from rejoinder.request_identity import reader_key, reader_token
+from rejoinder.web.embedding import foreign_origin
 from rejoinder.web.links import (
     INLINE,
     POSTED_PARAMETER,
@@ -184,6 +185,11 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "cancel_link": comment_form_link(page),
         "reader_name": reader.display_name if reader else "",
         "account": _account_of(page.site, reader),
+        # The reader's data page (privacy/): only for a reader the server knows. On an embed
+        # the page on our origin cannot read the token the host page keeps, so the box hands
+        # it over in a form (the host page holds that token already).
+        "reader_known": reader is not None,
+        "reader_handoff": reader_token(request) if reader and foreign_origin(request) else "",
         "status_message": _posted_message(page, reader, box.posted),
         # Live updates (rejoinder.live): the stream the box's script follows.
         "live_url": f"/discussion/{page.pk}/events" if page.pk else "",

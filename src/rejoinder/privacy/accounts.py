@@ -1,0 +1,69 @@
+"""Signed-in readers in a reader's data: their account, how they sign in, their sessions.
+
+The download lists them; the erasure deletes the account with its sign-in methods and
+sessions (a session token of theirs then finds nobody), whether the reader asks or the
+publisher erases an address the account carried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from rejoinder.accounts.models import Account
+from rejoinder.privacy.collection import Erased, ReaderScope, _address_q, register_store
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def accounts_of(scope: ReaderScope) -> QuerySet[Account]:
+    """The accounts owning the scope's commenters, or carrying one of its addresses."""
+    return (
+        Account.objects.filter(Q(commenter_id__in=scope.commenter_ids) | _address_q(scope))
+        .select_related("site")
+        .order_by("pk")
+    )
+
+
+def export_accounts(scope: ReaderScope) -> Iterator[dict[str, Any]]:
+    for account in accounts_of(scope).prefetch_related("identities", "sessions"):
+        yield {
+            "site": account.site.name,
+            "name": account.display_name,
+            "email": account.email or None,
+            "email_verified": account.email_verified,
+            "avatar_url": account.avatar_url or None,
+            "profile_url": account.profile_url or None,
+            "roles": list(account.roles or []),
+            "created": _iso(account.created_at),
+            "last_sign_in": _iso(account.last_sign_in_at),
+            "sign_in_methods": [
+                {"provider": i.provider, "subject": i.subject, "created": _iso(i.created_at)}
+                for i in account.identities.all()
+            ],
+            "sessions": [
+                {
+                    "provider": s.provider,
+                    "created": _iso(s.created_at),
+                    "expires": _iso(s.expires_at),
+                    "revoked": _iso(s.revoked_at),
+                }
+                for s in account.sessions.all()
+            ],
+        }
+
+
+def erase_accounts(scope: ReaderScope, erased: Erased) -> int:
+    accounts = accounts_of(scope)
+    count = accounts.count()
+    accounts.delete()  # its identities and sessions go with it
+    return count
+
+
+def register() -> None:
+    register_store("accounts", export=export_accounts, erase=erase_accounts)
