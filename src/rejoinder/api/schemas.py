@@ -514,6 +514,33 @@ class DataMailOut(Schema):
     text: str
 
 
+class DataSignInOut(Schema):
+    provider: str = Field(description="`sso`, `email` or `oidc:<issuer>`.")
+    subject: str = Field(description="The reader's id at that provider.")
+    created: str | None
+
+
+class DataSessionOut(Schema):
+    provider: str
+    created: str | None
+    expires: str | None
+    revoked: str | None
+
+
+class DataAccountOut(Schema):
+    site: str
+    name: str
+    email: str | None
+    email_verified: bool
+    avatar_url: str | None
+    profile_url: str | None
+    roles: list[str]
+    created: str | None
+    last_sign_in: str | None
+    sign_in_methods: list[DataSignInOut]
+    sessions: list[DataSessionOut]
+
+
 class ReaderDataOut(Schema):
     """Everything the server holds about the reader (docs/privacy.md)."""
 
@@ -528,3 +555,4 @@ class ReaderDataOut(Schema):
     confirmed_addresses: list[DataAddressOut]
     flags: list[DataFlagOut]
     queued_mail: list[DataMailOut]
+    accounts: list[DataAccountOut] = Field(description="A signed-in reader's accounts.")
