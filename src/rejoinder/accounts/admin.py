@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rejoinder.accounts.models import Account, Identity, ReaderSession
+from rejoinder.accounts.models import Account, Identity, ReaderSession, SignInSettings
 
 
 class IdentityInline(admin.TabularInline):
@@ -25,3 +25,8 @@ class ReaderSessionAdmin(admin.ModelAdmin):
     list_display = ("account", "provider", "created_at", "expires_at", "revoked_at")
     list_filter = ("provider",)
     readonly_fields = ("account", "provider", "created_at", "expires_at")
+
+
+@admin.register(SignInSettings)
+class SignInSettingsAdmin(admin.ModelAdmin):
+    list_display = ("site", "email_sign_in")

@@ -9,6 +9,9 @@ added as more providers), and a ReaderSession is what a browser holds once it pr
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +104,54 @@ class SeenTokenId(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class SignInSettings(models.Model):
+    """How readers of one site may sign in besides the publisher's single sign-on."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, primary_key=True, related_name="sign_in_settings"
+    )
+    email_sign_in = models.BooleanField(
+        _("sign in by email"),
+        default=False,
+        help_text=_(
+            "Readers may sign in with a one-time link sent to their email address; the box "
+            "shows a form for it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("reader sign-in settings")
+        verbose_name_plural = _("reader sign-in settings")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key(self.site_id))
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        cache.delete(self.cache_key(self.site_id))
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def cache_key(site_id: int) -> str:
+        return f"rj:sign-in-settings:{site_id}"
+
+
+class EmailSignInLink(models.Model):
+    """A one-time sign-in link mailed to an address; only the hash of its secret is kept."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Where the reader asked from: a path on this server, followed after signing in.
+    return_to = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rejoinder.widget import embed, views
+from rejoinder.widget import embed, sign_in, views
 
 app_name = "widget"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("embed/<id:site_id>/counts", embed.badges, name="embed_counts"),
     path("embed/<id:site_id>/passages", embed.passages_of, name="embed_passages"),
     path("embed/<id:site_id>/discussion", embed.discussion, name="embed_discussion"),
+    path("sign-in/email", sign_in.email_sign_in, name="email_sign_in"),
+    path("sign-in/email/<str:token>/", sign_in.email_sign_in_link, name="email_sign_in_link"),
+    path("sign-out", sign_in.sign_out, name="sign_out"),
     path("c/<id:comment_id>/", views.permalink, name="permalink"),
     path("discussion/<id:page_id>/", views.page_redirect, name="permalink_page"),
     path("discussion/<id:page_id>/box", views.box_fragment, name="box"),
