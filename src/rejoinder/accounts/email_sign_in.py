@@ -14,15 +14,15 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rejoinder.accounts.models import Account, EmailSignInLink, Identity, SignInSettings
+from rejoinder.accounts.models import Account, EmailSignInLink, Identity
 from rejoinder.accounts.signing_in import Profile, SignedIn, sign_in
+from rejoinder.accounts.ways import offered_ways
 from rejoinder.comments.identity import find_commenter
 from rejoinder.email_address import clean_email_address
 from rejoinder.errors import Forbidden, InvalidInput, TokenRefused
@@ -42,13 +42,7 @@ def _digest(secret: str) -> str:
 
 
 def email_sign_in_enabled(site: Site) -> bool:
-    """Whether the site offers it; cached, since every box asks (cleared when saved)."""
-    key = SignInSettings.cache_key(site.pk)
-    enabled = cache.get(key)
-    if enabled is None:
-        enabled = SignInSettings.objects.filter(site=site, email_sign_in=True).exists()
-        cache.set(key, enabled, 300)
-    return bool(enabled)
+    return offered_ways(site).email
 
 
 def safe_return_to(value: object) -> str:

@@ -1,4 +1,4 @@
-"""The sign-in pages of our own site: ask for a sign-in link by email, use it, sign out.
+"""The sign-in pages of our own site: by email, with OpenID Connect, and signing out.
 
 They work without JavaScript. The link's page only shows a button on GET (mail scanners that
 open links sign nobody in); pressing it signs in the browser that pressed it, whose guest
@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rejoinder.accounts.email_sign_in import (
     LINK_MINUTES,
@@ -24,6 +24,8 @@ from rejoinder.accounts.email_sign_in import (
     site_of_link,
     usable_link,
 )
+from rejoinder.accounts.models import OidcProvider
+from rejoinder.accounts.oidc import LOGIN_MINUTES, finish_sign_in, start_sign_in
 from rejoinder.accounts.sessions import is_session_token, revoke_session
 from rejoinder.comments.identity import find_commenter
 from rejoinder.errors import RateLimited, RejoinderError
@@ -39,6 +41,17 @@ def _site(value: object) -> Site | None:
 
 def _back(value: object) -> str:
     return safe_return_to(value) or reverse("pages:index")
+
+
+def _set_session_cookie(response: HttpResponse, token: str) -> None:
+    response.set_cookie(
+        settings.REJOINDER["READER_COOKIE"],
+        token,
+        max_age=settings.REJOINDER["READER_SESSION_DAYS"] * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -98,14 +111,7 @@ def email_sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             return _refused_link(request, token, exc, name)
         response = HttpResponseRedirect(_back(link.return_to))
         response.status_code = 303
-        response.set_cookie(
-            settings.REJOINDER["READER_COOKIE"],
-            signed_in.token,
-            max_age=settings.REJOINDER["READER_SESSION_DAYS"] * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        _set_session_cookie(response, signed_in.token)
         return response
     try:
         link = usable_link(token)
@@ -150,4 +156,63 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_back(request.POST.get("next", "")))
     response.status_code = 303
     response.delete_cookie(settings.REJOINDER["READER_COOKIE"], samesite="Lax")
+    return response
+
+
+OIDC_COOKIE = "rj_oidc"
+
+
+@require_GET
+def oidc_start(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Send the browser to the provider, with a cookie binding the sign-in to this browser."""
+    provider = (
+        OidcProvider.objects.select_related("site").filter(pk=provider_id, enabled=True).first()
+    )
+    if provider is None:
+        return render(
+            request,
+            "widget/sign_in/oidc_refused.html",
+            {"error": _("There is no such way to sign in.")},
+            status=404,
+        )
+    try:
+        url, browser = start_sign_in(provider, return_to=request.GET.get("next", ""))
+    except RejoinderError as exc:
+        return render(
+            request, "widget/sign_in/oidc_refused.html", {"error": exc.message}, status=exc.status
+        )
+    response = HttpResponseRedirect(url)
+    response.set_cookie(
+        OIDC_COOKIE,
+        browser,
+        max_age=LOGIN_MINUTES * 60,
+        httponly=True,
+        samesite="Lax",  # the provider's redirect back is a top-level GET
+        secure=settings.SESSION_COOKIE_SECURE,
+        path=reverse("widget:oidc_callback"),
+    )
+    return response
+
+
+@require_GET
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The provider's redirect back: sign this browser in, or say clearly why not."""
+    token_of_browser = reader_token(request)
+    params = {k: v for k, v in request.GET.items() if isinstance(v, str)}
+    try:
+        signed_in, login = finish_sign_in(
+            params=params,
+            browser=request.COOKIES.get(OIDC_COOKIE),
+            guest_key=None if is_session_token(token_of_browser) else reader_key(request),
+        )
+    except RejoinderError as exc:
+        response = render(
+            request, "widget/sign_in/oidc_refused.html", {"error": exc.message}, status=exc.status
+        )
+        response.delete_cookie(OIDC_COOKIE, path=reverse("widget:oidc_callback"))
+        return response
+    response = HttpResponseRedirect(_back(login.return_to))
+    response.status_code = 303
+    _set_session_cookie(response, signed_in.token)
+    response.delete_cookie(OIDC_COOKIE, path=reverse("widget:oidc_callback"))
     return response

@@ -7,7 +7,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from rejoinder.accounts.email_sign_in import email_sign_in_enabled
+from rejoinder.accounts.ways import offered_ways
 from rejoinder.comments.identity import find_commenter, is_signed_in
 from rejoinder.pages.models import Page, Site
 from rejoinder.request_identity import reader_key
@@ -30,8 +30,21 @@ def sign_in_ways(context: template.Context, site: Site, page: Page | None) -> di
             "next": back,
             "csrf_token": context.get("csrf_token"),
         }
+    ways = offered_ways(site)
     email_link = ""
-    if email_sign_in_enabled(site):
+    if ways.email:
         query = urlencode({"site": site.pk, **({"next": back} if back else {})})
         email_link = f"{settings.PUBLIC_URL}{reverse('widget:email_sign_in')}?{query}"
-    return {"login_url": site.login_url if site.sso_algorithm else "", "email_link": email_link}
+    next_query = f"?{urlencode({'next': back})}" if back else ""
+    return {
+        "login_url": site.login_url if site.sso_algorithm else "",
+        "email_link": email_link,
+        "oidc": [
+            (
+                label,
+                f"{settings.PUBLIC_URL}"
+                f"{reverse('widget:oidc_start', kwargs={'provider_id': pk})}{next_query}",
+            )
+            for pk, label in ways.oidc
+        ],
+    }
