@@ -8,24 +8,17 @@ Django's test client, and its calls to the provider are real HTTP.
 from __future__ import annotations
 
 import re
-import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from html import unescape
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings as django_settings
 from django.test import Client
 from tests.conftest import ApiClient
-from tests.servers import _wait_until_up, free_port
+from tests.oidc_provider.server import Provider, oidc_provider
 
 from rejoinder.accounts.models import Account, Identity, OidcLogin, OidcProvider, ReaderSession
 from rejoinder.accounts.sessions import live_session
@@ -37,53 +30,11 @@ pytestmark = pytest.mark.processes
 COOKIE = "rj_reader"
 
 
-@dataclass
-class Provider:
-    issuer: str
-    client_id: str
-    secret: str
-    password: str
-
-
 @pytest.fixture(scope="module")
 def oidc_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
-    base: Path = tmp_path_factory.mktemp("oidc")
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    (base / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    port = free_port()
-    provider = Provider(
-        issuer=f"http://127.0.0.1:{port}/o",
-        client_id="rejoinder-" + secrets.token_hex(4),
-        secret=secrets.token_urlsafe(24),
-        password=secrets.token_urlsafe(12),
-    )
-    env = {
-        "OIDC_TEST_DIR": str(base),
-        "OIDC_CLIENT_ID": provider.client_id,
-        "OIDC_CLIENT_SECRET": provider.secret,
-        "OIDC_REDIRECT_URI": django_settings.PUBLIC_URL + "/sign-in/oidc/callback",
-        "OIDC_PASSWORD": provider.password,
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
-    process = subprocess.Popen(  # noqa: S603 - our own test server
-        [sys.executable, "-m", "tests.oidc_provider.serve", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_until_up(provider.issuer + "/.well-known/openid-configuration", process)
-        yield provider
-    finally:
-        process.terminate()
-        process.wait(10)
+    redirect = django_settings.PUBLIC_URL + "/sign-in/oidc/callback"
+    with oidc_provider(tmp_path_factory.mktemp("oidc"), redirect) as server:
+        yield server
 
 
 @pytest.fixture
