@@ -228,6 +228,21 @@ def test_a_bad_address_is_a_form_error_that_keeps_the_text(email_site: Site) -> 
 def test_the_box_offers_the_sign_in_ways_of_the_site(email_site: Site, page: Page) -> None:
     box = Client().get(f"/discussion/{page.pk}/box").content.decode()
     assert "Sign in by email" in box
+    assert '<label for="rj-sign-in-email-box">Email</label>' in box
+    assert 'action="/sign-in/email"' in box
+    # In the embed, a link to our own page instead of a form.
+    email_site.allowed_origins = "https://news.example.org\n"
+    email_site.save()
+    embedded = Client().get(
+        f"/embed/{email_site.pk}/box",
+        {"uri": page.uri},
+        HTTP_ORIGIN="https://news.example.org",
+        HTTP_X_REJOINDER_FRAGMENT="1",
+    )
+    assert embedded.status_code == 200
+    text = embedded.content.decode()
+    assert "/sign-in/email?site=" in text
+    assert "rj-sign-in-email-box" not in text
     settings = SignInSettings.objects.get(site=email_site)
     settings.email_sign_in = False
     settings.save()  # as the admin does; the box's cached answer goes with it

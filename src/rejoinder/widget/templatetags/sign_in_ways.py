@@ -39,6 +39,12 @@ def sign_in_ways(context: template.Context, site: Site, page: Page | None) -> di
     return {
         "login_url": site.login_url if site.sso_algorithm else "",
         "email_link": email_link,
+        # On our own pages the box carries the form itself (it posts without script).
+        "email_form": {"action": reverse("widget:email_sign_in"), "site": site.pk}
+        if ways.email and not embedded
+        else None,
+        "next": back,
+        "csrf_token": context.get("csrf_token"),
         "oidc": [
             (
                 label,
