@@ -11,6 +11,7 @@ does a required one that is missing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,6 +25,8 @@ from tests.accounts.tokens import enable_hs256, mint
 from tests.conftest import ApiClient
 from tests.inline.corpus import BUDGET
 
+from rejoinder.accounts.email_sign_in import request_sign_in_link
+from rejoinder.accounts.models import SignInSettings
 from rejoinder.api.main import api
 from rejoinder.comments.models import Comment
 from rejoinder.inline.models import Prompt
@@ -31,6 +34,7 @@ from rejoinder.inline.revisions import pin_prompt
 from rejoinder.inline.text import extract_text
 from rejoinder.moderation.actions import ban_commenter, moderate
 from rejoinder.moderation.models import ModeratorRole, settings_for
+from rejoinder.outbox.models import OutboxMail
 from rejoinder.pages.models import Article, Page, Site
 from rejoinder.pages.publishing import save_article
 
@@ -197,6 +201,21 @@ def _sign_out(w: World) -> list[Call]:
     return [Call("POST", "/sso/sign-out", {"everywhere": True}, exchange.client)]
 
 
+def _email_sign_in(w: World) -> list[Call]:
+    SignInSettings.objects.update_or_create(site=w.site, defaults={"email_sign_in": True})
+    return [
+        Call("POST", "/sign-in/email", {"site": w.site.pk, "email": "ana@example.org"}, ApiClient())
+    ]
+
+
+def _email_sign_in_finish(w: World) -> list[Call]:
+    SignInSettings.objects.update_or_create(site=w.site, defaults={"email_sign_in": True})
+    request_sign_in_link(site=w.site, email="ana@example.org", ip_hash="ip")
+    text = OutboxMail.objects.filter(kind="sign_in").latest("pk").text_body
+    secret = re.search(r"/sign-in/email/([^/\s]+)/", text).group(1)  # type: ignore[union-attr]
+    return [Call("POST", "/sign-in/email/finish", {"token": secret, "name": "Ana"}, ApiClient())]
+
+
 def _site(w: World) -> str:
     return f"/moderation/sites/{w.site.pk}"
 
@@ -275,6 +294,8 @@ REQUESTS: dict[str, Callable[[World], list[Call]]] = {
     "GET /api/v1/moderation/sites/{site_id}/bans": lambda w: [Call("GET", f"{_site(w)}/bans")],
     "POST /api/v1/sso/exchange": _sso,
     "POST /api/v1/sso/sign-out": _sign_out,
+    "POST /api/v1/sign-in/email": _email_sign_in,
+    "POST /api/v1/sign-in/email/finish": _email_sign_in_finish,
     "POST /api/v1/moderation/bans/{ban_id}/lift": lambda w: [
         Call("POST", f"/moderation/bans/{w.ids['ban']}/lift")
     ],

@@ -221,8 +221,9 @@ def test_the_article_page_takes_the_same_queries_whatever_the_thread_size(
     reader = Client()
     # The page and its newest comment's time (the ETag's, once per version), the article, the
     # highlighted passages, the prompts, the inline count, the thread (2) and its comments'
-    # passages, and the site's language (once per article and hour): constant whatever the size.
-    with django_assert_max_num_queries(10):
+    # passages, the site's language (once per article and hour) and whether it offers signing in
+    # by email (once per site and five minutes): constant whatever the size.
+    with django_assert_max_num_queries(11):
         assert reader.get(article.get_absolute_url()).status_code == 200
 
 

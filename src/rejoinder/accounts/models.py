@@ -9,6 +9,9 @@ added as more providers), and a ReaderSession is what a browser holds once it pr
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +104,116 @@ class SeenTokenId(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+def sign_in_ways_key(site_id: int) -> str:
+    """The cache key of what a site offers (accounts/ways.py), cleared when it changes."""
+    return f"rj:sign-in-ways:{site_id}"
+
+
+class SignInSettings(models.Model):
+    """How readers of one site may sign in besides the publisher's single sign-on."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, primary_key=True, related_name="sign_in_settings"
+    )
+    email_sign_in = models.BooleanField(
+        _("sign in by email"),
+        default=False,
+        help_text=_(
+            "Readers may sign in with a one-time link sent to their email address; the box "
+            "shows a form for it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("reader sign-in settings")
+        verbose_name_plural = _("reader sign-in settings")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(sign_in_ways_key(self.site_id))
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        cache.delete(sign_in_ways_key(self.site_id))
+        return super().delete(*args, **kwargs)
+
+
+class EmailSignInLink(models.Model):
+    """A one-time sign-in link mailed to an address; only the hash of its secret is kept."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # Where the reader asked from: a path on this server, followed after signing in.
+    return_to = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class OidcProvider(models.Model):
+    """An OpenID Connect provider readers of one site may sign in with ("Sign in with …")."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="oidc_providers")
+    label = models.CharField(
+        _("button label"),
+        max_length=100,
+        help_text=_('The name on the button, e.g. "Google": the box says "Sign in with Google".'),
+    )
+    issuer = models.URLField(
+        _("issuer URL"),
+        max_length=500,
+        help_text=_(
+            "The provider's issuer, exactly as its ID tokens name it; its discovery document "
+            "is at this URL followed by /.well-known/openid-configuration."
+        ),
+    )
+    client_id = models.CharField(_("client id"), max_length=255)
+    client_secret = models.CharField(_("client secret"), max_length=500)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("OpenID Connect provider")
+        verbose_name_plural = _("OpenID Connect providers")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(sign_in_ways_key(self.site_id))
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        cache.delete(sign_in_ways_key(self.site_id))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def identity_provider(self) -> str:
+        """The `Identity.provider` of this provider's readers ("oidc:<issuer>")."""
+        return f"oidc:{self.issuer}"[:100]
+
+
+class OidcLogin(models.Model):
+    """One sign-in under way: what the callback must find (state, nonce, PKCE verifier).
+
+    Bound to the browser that started it by the hash of a random cookie value, and used once.
+    """
+
+    provider = models.ForeignKey(OidcProvider, on_delete=models.CASCADE, related_name="+")
+    state_hash = models.CharField(max_length=64, unique=True)
+    browser_hash = models.CharField(max_length=64)
+    nonce = models.CharField(max_length=100)
+    code_verifier = models.CharField(max_length=128)
+    return_to = models.CharField(max_length=500, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.provider)

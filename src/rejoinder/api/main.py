@@ -11,6 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 from rejoinder.api import (
     accounts,
     comments,
+    email_sign_in,
     idempotency,
     inline,
     moderation,
@@ -96,6 +97,7 @@ api.add_router("/", moderation.moderation)
 api.add_router("/", inline.router)
 api.add_router("/", accounts.router)
 api.add_router("/", privacy.router)
+api.add_router("/", email_sign_in.router)
 
 
 @api.exception_handler(RejoinderError)

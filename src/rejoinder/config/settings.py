@@ -278,6 +278,9 @@ REJOINDER: dict[str, Any] = {
     "READER_SESSION_DAYS": _env_int("READER_SESSION_DAYS", 30),
     "RATE_SSO": _env("RATE_SSO", "20/900"),
     "RATE_SSO_IP": _env("RATE_SSO_IP", "60/900"),
+    # Sign-in links asked for: per address, and per client address.
+    "RATE_EMAIL_SIGN_IN": _env("RATE_EMAIL_SIGN_IN", "3/900"),
+    "RATE_EMAIL_SIGN_IN_IP": _env("RATE_EMAIL_SIGN_IN_IP", "20/900"),
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
     # How long the answer to an API write sent with an Idempotency-Key is kept for retries.
     "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rejoinder.widget import embed, signing_in, views
+from rejoinder.widget import embed, sign_in_pages, signing_in, views
 
 app_name = "widget"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("embed/<id:site_id>/discussion", embed.discussion, name="embed_discussion"),
     path("embed/<id:site_id>/sign-in", signing_in.sign_in, name="sign_in"),
     path("embed/<id:site_id>/sign-out", signing_in.sign_out, name="sign_out"),
+    path("sign-in/email", sign_in_pages.email_sign_in, name="email_sign_in"),
+    path("sign-in/email/<str:token>/", sign_in_pages.email_sign_in_link, name="email_sign_in_link"),
+    path("sign-in/oidc/<id:provider_id>/start", sign_in_pages.oidc_start, name="oidc_start"),
+    path("sign-in/oidc/callback", sign_in_pages.oidc_callback, name="oidc_callback"),
+    path("sign-out", sign_in_pages.sign_out, name="own_sign_out"),
     path("c/<id:comment_id>/", views.permalink, name="permalink"),
     path("discussion/<id:page_id>/", views.page_redirect, name="permalink_page"),
     path("discussion/<id:page_id>/box", views.box_fragment, name="box"),
