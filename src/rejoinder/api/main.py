@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from rejoinder.api import accounts, comments, idempotency, inline, moderation, pages, ratings
+from rejoinder.api import accounts, comments, idempotency, inline, me, moderation, pages, ratings
 from rejoinder.errors import RateLimited, RejoinderError, TokenRefused
 from rejoinder.web.responses import PROBLEM_JSON, problem
 
@@ -86,6 +86,7 @@ api.add_router("/", moderation.router)
 api.add_router("/", moderation.moderation)
 api.add_router("/", inline.router)
 api.add_router("/", accounts.router)
+api.add_router("/", me.router)
 
 
 @api.exception_handler(RejoinderError)

@@ -83,9 +83,11 @@ INSTALLED_APPS = [
     "rejoinder.moderation",
     "rejoinder.outbox",
     "rejoinder.subscriptions",
+    "rejoinder.notices",
     "rejoinder.widget",
     "rejoinder.live",
     "rejoinder.articles",
+    "rejoinder.readers",
     "rejoinder.api",
     "rejoinder.portability",
     "rejoinder.demo",  # after outbox: its admin extends the outbox's

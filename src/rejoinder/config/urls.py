@@ -22,6 +22,7 @@ urlpatterns = [
     path("moderation/", include("rejoinder.moderation.urls")),
     path("", include("rejoinder.widget.urls")),
     path("", include("rejoinder.subscriptions.urls")),
+    path("", include("rejoinder.readers.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
     path("feeds/pages/<id:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
     path("", include("rejoinder.articles.urls")),
