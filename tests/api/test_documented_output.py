@@ -27,16 +27,20 @@ from tests.inline.corpus import BUDGET
 
 from rejoinder.accounts.email_sign_in import request_sign_in_link
 from rejoinder.accounts.models import SignInSettings
+from rejoinder.accounts.sessions import reader_key_for_token
 from rejoinder.api.main import api
+from rejoinder.comments.events import CommentPublished
 from rejoinder.comments.models import Comment
 from rejoinder.inline.models import Prompt
 from rejoinder.inline.revisions import pin_prompt
 from rejoinder.inline.text import extract_text
 from rejoinder.moderation.actions import ban_commenter, moderate
 from rejoinder.moderation.models import ModeratorRole, settings_for
+from rejoinder.notices.recording import record_notices
 from rejoinder.outbox.models import OutboxMail
 from rejoinder.pages.models import Article, Page, Site
 from rejoinder.pages.publishing import save_article
+from rejoinder.subscriptions.models import Subscription
 
 DOCUMENT = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1")))
 QUEUES = ("pending", "flagged", "spam", "recent")
@@ -216,6 +220,34 @@ def _email_sign_in_finish(w: World) -> list[Call]:
     return [Call("POST", "/sign-in/email/finish", {"token": secret, "name": "Ana"}, ApiClient())]
 
 
+def _signed_in(w: World) -> ApiClient:
+    (exchange,) = _sso(w)
+    exchange.send(w)
+    assert exchange.client is not None
+    return exchange.client
+
+
+def _with_notices(w: World) -> ApiClient:
+    """The author, answered and mentioned, as the after-commit listener records it."""
+    for comment in Comment.objects.filter(page=w.page, status="published").exclude(
+        author__reader_key=reader_key_for_token(w.author.token)
+    ):
+        record_notices(CommentPublished(comment_id=comment.pk, page_id=w.page.pk))
+    w.other.post_comment(w.page.uri, "@Ana, quite.")
+    (mention,) = Comment.objects.filter(body="@Ana, quite.")
+    record_notices(CommentPublished(comment_id=mention.pk, page_id=w.page.pk))
+    return w.author
+
+
+def _subscribed(w: World) -> tuple[ApiClient, int]:
+    key = reader_key_for_token(w.author.token)
+    assert key is not None
+    subscription = Subscription.objects.create(
+        page=w.page, email="ana@example.org", kind="replies", reader_key=key
+    )
+    return w.author, subscription.pk
+
+
 def _site(w: World) -> str:
     return f"/moderation/sites/{w.site.pk}"
 
@@ -296,6 +328,27 @@ REQUESTS: dict[str, Callable[[World], list[Call]]] = {
     "POST /api/v1/sso/sign-out": _sign_out,
     "POST /api/v1/sign-in/email": _email_sign_in,
     "POST /api/v1/sign-in/email/finish": _email_sign_in_finish,
+    "GET /api/v1/me/profile": lambda w: [
+        Call("GET", "/me/profile", client=_signed_in(w)),
+        Call("GET", "/me/profile", client=w.author),
+    ],
+    "PATCH /api/v1/me/profile": lambda w: [
+        Call("PATCH", "/me/profile", {"name": "Ana Lima"}, _signed_in(w))
+    ],
+    "GET /api/v1/me/comments": lambda w: [
+        Call("GET", "/me/comments", client=w.author),
+        Call("GET", "/me/comments?page=2", client=ApiClient()),
+    ],
+    "GET /api/v1/me/subscriptions": lambda w: [
+        Call("GET", "/me/subscriptions", client=_subscribed(w)[0])
+    ],
+    "DELETE /api/v1/me/subscriptions/{subscription_id}": lambda w: [
+        Call("DELETE", f"/me/subscriptions/{_subscribed(w)[1]}", client=w.author)
+    ],
+    "GET /api/v1/me/notices": lambda w: [Call("GET", "/me/notices", client=_with_notices(w))],
+    "POST /api/v1/me/notices/read": lambda w: [
+        Call("POST", "/me/notices/read", {}, _with_notices(w))
+    ],
     "POST /api/v1/moderation/bans/{ban_id}/lift": lambda w: [
         Call("POST", f"/moderation/bans/{w.ids['ban']}/lift")
     ],

@@ -1,5 +1,6 @@
-"""A signed-in reader's account in their data: downloaded with its sign-in methods and sessions,
-and erased with them, whether the reader asks or the publisher erases the address."""
+"""A signed-in reader's account and their notices in their data: downloaded (the account with
+its sign-in methods and sessions) and erased, whether the reader asks or the publisher erases
+the address."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import pytest
 from rejoinder.accounts.models import Account, Identity, ReaderSession
 from rejoinder.accounts.sessions import reader_key_for_token
 from rejoinder.accounts.signing_in import Profile, SignedIn, sign_in
-from rejoinder.comments.models import Commenter
+from rejoinder.comments.events import CommentPublished
+from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.posting import post_comment
+from rejoinder.notices.models import Notice
+from rejoinder.notices.recording import record_notices
 from rejoinder.pages.models import Page
 from rejoinder.privacy.collection import scope_of_address, scope_of_reader
 from rejoinder.privacy.download import download_reader_data
@@ -71,3 +75,19 @@ def test_erasing_deletes_the_account_and_its_session_stops_working(
     assert not ReaderSession.objects.exists()
     assert reader_key_for_token(signed_in.token) is None
     assert not Commenter.objects.filter(display_name="Tess Editor").exists()
+
+
+def test_the_readers_notices_are_downloaded_and_erased(page: Page, signed_in: SignedIn) -> None:
+    tess = _commenter(signed_in)
+    mine = Comment.objects.get(author=tess)
+    other = Commenter.objects.create(reader_key="other-reader", display_name="Bo")
+    reply = post_comment(
+        page=page, author=other, name="Bo", body="An answer", parent_id=mine.pk, ip_hash="bo"
+    )
+    record_notices(CommentPublished(comment_id=reply.pk, page_id=page.pk))
+    data = json.loads("".join(download_reader_data(scope_of_reader(tess))))
+    assert [(n["comment"], n["kind"]) for n in data["notices"]] == [(reply.pk, "reply")]
+
+    log = erase_reader_data(scope=scope_of_reader(tess), comments=CommentsChoice.KEEP)
+    assert log.counts["notices"] == 1
+    assert not Notice.objects.exists()

@@ -14,6 +14,7 @@ from rejoinder.api import (
     email_sign_in,
     idempotency,
     inline,
+    me,
     moderation,
     pages,
     privacy,
@@ -98,6 +99,7 @@ api.add_router("/", inline.router)
 api.add_router("/", accounts.router)
 api.add_router("/", privacy.router)
 api.add_router("/", email_sign_in.router)
+api.add_router("/", me.router)
 
 
 @api.exception_handler(RejoinderError)

@@ -541,6 +541,13 @@ class DataAccountOut(Schema):
     sessions: list[DataSessionOut]
 
 
+class DataNoticeOut(Schema):
+    comment: int
+    kind: Literal["reply", "mention"]
+    created: str | None
+    read: str | None
+
+
 class ReaderDataOut(Schema):
     """Everything the server holds about the reader (docs/privacy.md)."""
 
@@ -556,3 +563,4 @@ class ReaderDataOut(Schema):
     flags: list[DataFlagOut]
     queued_mail: list[DataMailOut]
     accounts: list[DataAccountOut] = Field(description="A signed-in reader's accounts.")
+    notices: list[DataNoticeOut] = Field(description="Replies to the reader and mentions of them.")

@@ -23,6 +23,7 @@ from rejoinder.comments.events import (
 )
 from rejoinder.comments.identity import is_signed_in
 from rejoinder.comments.markdown import find_forbidden_character, render_markdown
+from rejoinder.comments.mentions import KnownNames, known_names
 from rejoinder.comments.models import Comment, Commenter, CommentStatus, body_digest
 from rejoinder.comments.policy import Submission, Verdict, moderation_policy
 from rejoinder.email_address import clean_email_address
@@ -212,7 +213,7 @@ def post_comment(
     )
     if moderated and not signed_in:
         _check_guest_policy(page, email)
-    body_html = render_markdown(body)
+    body_html = render_markdown(body, _mentionable(page.pk, body))
     if not page.is_open:
         raise Forbidden(_("This page is closed to new comments."))
     with transaction.atomic():
@@ -271,6 +272,11 @@ def post_comment(
     return comment
 
 
+def _mentionable(page_id: int | None, body: str) -> KnownNames | None:
+    """The names a body may mention: read only when it has an "@" at all."""
+    return known_names(page_id) if page_id and "@" in body else None
+
+
 def get_own_comment(*, comment_id: int, requester: Commenter | None) -> Comment:
     """Return a comment its requester wrote; anyone else is refused."""
     comment = Comment.objects.select_related("page__site").filter(pk=comment_id).first()
@@ -299,7 +305,7 @@ def edit_comment(
         )
     body = clean_body(body)
     comment.body = body
-    comment.body_html = render_markdown(body)
+    comment.body_html = render_markdown(body, _mentionable(comment.page_id, body))
     comment.body_digest = body_digest(body)
     comment.edited_at = now
     with transaction.atomic():

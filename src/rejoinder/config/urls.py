@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("rejoinder.live.urls")),
     path("", include("rejoinder.subscriptions.urls")),
     path("", include("rejoinder.privacy.urls")),
+    path("", include("rejoinder.readers.urls")),
     path("feeds/comments.atom", SiteCommentsFeed(), name="comments-feed"),
     path("feeds/pages/<id:page_id>/comments.atom", PageCommentsFeed(), name="page-comments-feed"),
     path("", include("rejoinder.articles.urls")),

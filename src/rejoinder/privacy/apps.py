@@ -8,6 +8,6 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Readers' data")
 
     def ready(self) -> None:
-        from rejoinder.privacy.accounts import register
+        from rejoinder.privacy.stores import register
 
         register()

@@ -16,7 +16,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from rejoinder.comments.events import CommentPublished
-from rejoinder.comments.models import Comment, CommentStatus
+from rejoinder.comments.markdown import mentioned
+from rejoinder.comments.mentions import known_names
+from rejoinder.comments.models import Comment, Commenter, CommentStatus
 from rejoinder.subscriptions.mail import send_notification
 from rejoinder.subscriptions.models import FanoutJob, Notification, Subscription, SubscriptionKind
 
@@ -70,6 +72,10 @@ def _notify_about(comment: Comment, *, now: datetime) -> None:
         )
         if answered_author and answered_author != author.reader_key:
             wanted |= Q(kind=SubscriptionKind.REPLIES, reader_key=answered_author)
+    if "@" in comment.body:  # a mention reaches those who asked for replies, as a reply would
+        named = [k.commenter_id for k in mentioned(comment.body, known_names(comment.page_id))]
+        keys = Commenter.objects.filter(pk__in=named).values_list("reader_key", flat=True)
+        wanted |= Q(kind=SubscriptionKind.REPLIES, reader_key__in=list(keys))
     subscriptions = (
         Subscription.objects.filter(_active_subscriptions(), wanted, page_id=comment.page_id)
         .exclude(reader_key=author.reader_key)

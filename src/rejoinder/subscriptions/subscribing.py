@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rejoinder.comments.models import Comment
 from rejoinder.comments.posting import clean_email
-from rejoinder.errors import Forbidden, InvalidInput, RejoinderError
+from rejoinder.errors import Forbidden, InvalidInput, NotFound, RejoinderError
 from rejoinder.limits.ratelimit import enforce_rate_limit
 from rejoinder.pages.models import Page
 from rejoinder.subscriptions.mail import send_confirmation
@@ -157,3 +157,20 @@ def subscriptions_of(*, site_id: int, email: str) -> list[Subscription]:
         .select_related("page")
         .order_by("-created_at")
     )
+
+
+def subscriptions_of_reader(reader_key: str) -> list[Subscription]:
+    """Return a reader's live subscriptions (confirmed or awaiting it), newest first."""
+    return list(
+        Subscription.objects.filter(reader_key=reader_key, unsubscribed_at__isnull=True)
+        .select_related("page")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def end_reader_subscription(*, reader_key: str, subscription_id: int) -> Subscription:
+    """End one of the reader's own subscriptions; anyone else's is not found."""
+    subscription = Subscription.objects.filter(pk=subscription_id, reader_key=reader_key).first()
+    if subscription is None:
+        raise NotFound(_("You have no such subscription."), field="subscription")
+    return end_subscription(subscription)

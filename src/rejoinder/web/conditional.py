@@ -28,6 +28,7 @@ from django.utils.translation import get_language
 
 from rejoinder.comments.identity import find_commenter
 from rejoinder.comments.models import Comment
+from rejoinder.notices.reading import unread_count
 from rejoinder.pages.models import Page
 from rejoinder.request_identity import reader_key
 
@@ -93,6 +94,7 @@ def page_etag(request: HttpRequest, page: Page) -> str:
         *(getattr(site, field.attname) for field in site._meta.concrete_fields),
         reader.pk if reader else "",
         reader.display_name if reader else "",
+        unread_count(reader),  # the bell's count
         request.META.get("CSRF_COOKIE", ""),
         *_time_bucket(page, timezone.now()),
     ]

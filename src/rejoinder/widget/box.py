@@ -30,6 +30,7 @@ from rejoinder.inline.anchoring import DEFAULT_CONTEXT_CHARS
 from rejoinder.inline.reading import PassageView, PromptView, prompts_for, read_inline_thread
 from rejoinder.inline.rendering import QuotedParagraph, quote_paragraph
 from rejoinder.inline.revisions import page_text
+from rejoinder.notices.reading import unread_count
 from rejoinder.pages.embedding import EmbeddedPage
 from rejoinder.pages.models import Article, CommentSort, Page, Site
 from rejoinder.ratings.rating import rating_by
@@ -193,8 +194,17 @@ def render_box(request: HttpRequest, page: Page) -> SafeString:
         "status_message": _posted_message(page, reader, box.posted),
         # Live updates (rejoinder.live): the stream the box's script follows.
         "live_url": f"/discussion/{page.pk}/events" if page.pk else "",
+        "me_bar": _me_bar(request, reader),
     }
     return render_to_string("widget/box.html", context, request=request)
+
+
+def _me_bar(request: HttpRequest, reader: Commenter | None) -> dict | None:
+    """The bell and the profile link, on our own pages for a reader we know (the reader's
+    pages live on Rejoinder's origin, which a publisher's page has no cookie for)."""
+    if reader is None or foreign_origin(request):
+        return None
+    return {"unread": unread_count(reader), "signed_in": is_signed_in(reader)}
 
 
 def _reader_context(

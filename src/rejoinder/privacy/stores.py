@@ -1,8 +1,9 @@
-"""Signed-in readers in a reader's data: their account, how they sign in, their sessions.
+"""What apps below this one hold about a reader, in their data: a signed-in reader's account
+(how they sign in, their sessions) and their notices.
 
 The download lists them; the erasure deletes the account with its sign-in methods and
 sessions (a session token of theirs then finds nobody), whether the reader asks or the
-publisher erases an address the account carried.
+publisher erases an address the account carried, and the reader's notices.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from rejoinder.accounts.models import Account
+from rejoinder.notices.models import Notice
 from rejoinder.privacy.collection import Erased, ReaderScope, _address_q, register_store
 
 
@@ -65,5 +67,25 @@ def erase_accounts(scope: ReaderScope, erased: Erased) -> int:
     return count
 
 
+def notices_of(scope: ReaderScope) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient_id__in=scope.commenter_ids).order_by("pk")
+
+
+def export_notices(scope: ReaderScope) -> Iterator[dict[str, Any]]:
+    for notice in notices_of(scope).iterator(chunk_size=500):
+        yield {
+            "comment": notice.comment_id,
+            "kind": notice.kind,
+            "created": _iso(notice.created_at),
+            "read": _iso(notice.read_at),
+        }
+
+
+def erase_notices(scope: ReaderScope, erased: Erased) -> int:
+    deleted, _by_model = notices_of(scope).delete()
+    return deleted
+
+
 def register() -> None:
     register_store("accounts", export=export_accounts, erase=erase_accounts)
+    register_store("notices", export=export_notices, erase=erase_notices)
