@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rejoinder.accounts.models import Identity
+from rejoinder.comments.identity import is_signed_in
 from rejoinder.comments.models import Comment, CommentStatus
 from rejoinder.errors import InvalidInput
 from rejoinder.moderation.models import Flag, FlagReason
@@ -34,6 +36,16 @@ class CommenterHistory:
     first_seen: datetime | None
 
 
+@dataclass(frozen=True)
+class AuthorIdentity:
+    """Who is behind a comment: a guest known only by their browser's key, or an account and
+    the ways it signs in (`sso`, `email`, `oidc:…`, each with the reader's id there)."""
+
+    guest_key: str  # the start of a guest's key; empty for an account
+    sign_ins: tuple[tuple[str, str], ...] = ()
+    email_verified: bool | None = None  # None for a guest
+
+
 @dataclass
 class QueueItem:
     comment: Comment
@@ -44,6 +56,34 @@ class QueueItem:
     reasons: list[str] = field(default_factory=list)
     spam_score: float | None = None
     flags: list[tuple[str, int]] = field(default_factory=list)
+    identity: AuthorIdentity | None = None
+
+
+def _identities(rows: list[Comment]) -> dict[int, AuthorIdentity]:
+    """The identity behind each author: one query, and none when every author is a guest."""
+    identities = {
+        c.author_id: AuthorIdentity(guest_key=c.author.reader_key[:8])
+        for c in rows
+        if not is_signed_in(c.author)
+    }
+    accounts = {c.author_id for c in rows} - identities.keys()
+    if accounts:
+        sign_ins: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        verified: dict[int, bool] = {}
+        for commenter_id, provider, subject, email_verified in (
+            Identity.objects.filter(account__commenter_id__in=accounts)
+            .order_by("pk")
+            .values_list("account__commenter_id", "provider", "subject", "account__email_verified")
+        ):
+            sign_ins[commenter_id].append((provider, subject))
+            verified[commenter_id] = email_verified
+        for author_id in accounts:
+            identities[author_id] = AuthorIdentity(
+                guest_key="",
+                sign_ins=tuple(sign_ins.get(author_id, ())),
+                email_verified=verified.get(author_id, False),
+            )
+    return identities
 
 
 def _open_flags() -> Exists:
@@ -102,7 +142,8 @@ def quote_of(comment: Comment) -> str:
 def read_queue(
     site: Site, name: str, *, limit: int = 50, before_id: int | None = None
 ) -> list[QueueItem]:
-    """Return a queue's comments, newest first, with their context. Four queries.
+    """Return a queue's comments, newest first, with their context. Four queries, and one more
+    when an author has an account (how it signs in).
 
     `before_id` continues after the last item of the previous call. The caller checks that
     the reader of the queue moderates `site`.
@@ -133,6 +174,7 @@ def read_queue(
         .order_by("comment_id", "-n", "reason")
     ):
         flags[row["comment_id"]].append((row["reason"], row["n"]))
+    identities = _identities(rows)
     votes_refused, ratings_refused = not_counted_totals(
         [c.pk for c in rows], list({c.page_id for c in rows})
     )
@@ -169,6 +211,7 @@ def read_queue(
                 reasons=reasons,
                 spam_score=comment.spam_score,
                 flags=flags.get(comment.pk, []),
+                identity=identities.get(comment.author_id),
             )
         )
     return items
