@@ -32,7 +32,7 @@ class ReaderSessionAdmin(admin.ModelAdmin):
 
 @admin.register(SignInSettings)
 class SignInSettingsAdmin(admin.ModelAdmin):
-    list_display = ("site", "email_sign_in")
+    list_display = ("site", "email_sign_in", "avatar_pictures")
 
 
 class OidcProviderForm(forms.ModelForm):

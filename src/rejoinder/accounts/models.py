@@ -125,6 +125,15 @@ class SignInSettings(models.Model):
             "shows a form for it."
         ),
     )
+    avatar_pictures = models.BooleanField(
+        _("Gravatar/Libravatar pictures"),
+        default=False,
+        help_text=_(
+            "Beside a comment whose author gave an email address, show the picture that address "
+            "has at Libravatar or Gravatar. This server fetches it (sending only a hash of the "
+            "address) and serves it itself; readers' browsers never contact those services."
+        ),
+    )
 
     class Meta:
         verbose_name = _("reader sign-in settings")

@@ -15,6 +15,8 @@ from rejoinder.pages.models import Site
 class Ways:
     email: bool
     oidc: tuple[tuple[int, str], ...]  # (provider id, button label)
+    # Not a way to sign in, but a site setting every box asks for too (accounts/avatars.py).
+    avatar_pictures: bool = False
 
 
 def offered_ways(site: Site) -> Ways:
@@ -27,16 +29,26 @@ def offered_ways(site: Site) -> Ways:
         rows = list(
             Site.objects.filter(pk=site.pk)
             .annotate(
-                email=Exists(SignInSettings.objects.filter(site=OuterRef("pk"), email_sign_in=True))
+                email=Exists(
+                    SignInSettings.objects.filter(site=OuterRef("pk"), email_sign_in=True)
+                ),
+                pictures=Exists(
+                    SignInSettings.objects.filter(site=OuterRef("pk"), avatar_pictures=True)
+                ),
             )
             .values_list(
-                "email", "oidc_providers__pk", "oidc_providers__label", "oidc_providers__enabled"
+                "email",
+                "pictures",
+                "oidc_providers__pk",
+                "oidc_providers__label",
+                "oidc_providers__enabled",
             )
             .order_by("oidc_providers__label", "oidc_providers__pk")
         )
         ways = Ways(
             email=bool(rows and rows[0][0]),
-            oidc=tuple((pk, label) for _e, pk, label, enabled in rows if pk and enabled),
+            oidc=tuple((pk, label) for _e, _p, pk, label, enabled in rows if pk and enabled),
+            avatar_pictures=bool(rows and rows[0][1]),
         )
         cache.set(key, ways, 300)
     return ways

@@ -284,6 +284,8 @@ REJOINDER: dict[str, Any] = {
     "RATE_EMAIL_SIGN_IN": _env("RATE_EMAIL_SIGN_IN", "3/900"),
     "RATE_EMAIL_SIGN_IN_IP": _env("RATE_EMAIL_SIGN_IN_IP", "20/900"),
     "THREAD_CACHE_SECONDS": _env_int("THREAD_CACHE_SECONDS", 300),
+    # Where the server fetches avatar pictures for sites that opt in (accounts/avatars.py).
+    "AVATAR_SOURCE": _env("AVATAR_SOURCE", "https://seccdn.libravatar.org"),
     # How long the answer to an API write sent with an Idempotency-Key is kept for retries.
     "IDEMPOTENCY_KEY_HOURS": _env_int("IDEMPOTENCY_KEY_HOURS", 24),
     # Outgoing mail (rejoinder.outbox): one URL, parsed and checked by outbox/transport.py.

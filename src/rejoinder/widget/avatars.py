@@ -1,7 +1,8 @@
 """Initials avatars: a coloured circle with the author's initials, made here from the comment.
 
-No image is fetched from anywhere (no Gravatar: that would publish a hash of the email). The
-colour comes from a keyed hash of the commenter, the row that owns the reader key, so one
+No image is fetched for them (a page showing Gravatar's usual URL would publish a hash of
+the email); a site may opt in to pictures the server fetches and serves itself
+(accounts/avatars.py), with these initials whenever there is none. The colour comes from a keyed hash of the commenter, the row that owns the reader key, so one
 author keeps one colour under any display name, and the colour says nothing about the id or
 the email, which is never used.
 """

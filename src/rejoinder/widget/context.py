@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from rejoinder.accounts.avatars import pictures_by_author
 from rejoinder.accounts.profiles import badges_by_author
 from rejoinder.comments.models import Comment, Commenter
 from rejoinder.comments.thread import ThreadWindow
@@ -72,6 +73,7 @@ def comment_context(
         )
         if site.sso_algorithm
         else {},
+        "avatar_pictures": pictures_by_author(site, {c.author_id for c in comments}),
         **quote_context(page, comments),
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rejoinder.widget import embed, sign_in_pages, signing_in, views
+from rejoinder.widget import embed, pictures, sign_in_pages, signing_in, views
 
 app_name = "widget"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sign-in/oidc/<id:provider_id>/start", sign_in_pages.oidc_start, name="oidc_start"),
     path("sign-in/oidc/callback", sign_in_pages.oidc_callback, name="oidc_callback"),
     path("sign-out", sign_in_pages.sign_out, name="own_sign_out"),
+    path("avatars/<str:token>", pictures.picture, name="avatar"),
     path("c/<id:comment_id>/", views.permalink, name="permalink"),
     path("discussion/<id:page_id>/", views.page_redirect, name="permalink_page"),
     path("discussion/<id:page_id>/box", views.box_fragment, name="box"),

@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -51,8 +53,20 @@ def replies_link(comment_id: int, after: str | None) -> str:
 
 
 @register.simple_tag
-def avatar(comment: Comment) -> SafeString:
-    """Return the comment author's initials avatar, hidden from screen readers (the name follows)."""
+def avatar(comment: Comment, pictures: dict[int, str] | None = None) -> SafeString:
+    """Return the comment author's avatar, hidden from screen readers (the name follows).
+
+    The author's picture when `pictures` ({commenter id: token}, accounts/avatars.py) has one,
+    served by our own /avatars/ URL; else the initials.
+    """
+    token = (pictures or {}).get(comment.author_id)
+    if token:
+        return format_html(
+            '<span class="rj-avatar rj-avatar-{}" aria-hidden="true">'
+            '<img src="{}" alt="" width="36" height="36" loading="lazy"></span>',
+            avatar_colour(comment.author_id),
+            settings.PUBLIC_URL + reverse("widget:avatar", args=[token]),
+        )
     return format_html(
         '<span class="rj-avatar rj-avatar-{}" aria-hidden="true">{}</span>',
         avatar_colour(comment.author_id),
