@@ -92,6 +92,7 @@ def served(
         f"ensure_page(default_site(), {page_uri!r})"
     )
     subprocess.run([sys.executable, "-c", setup], env=env, check=True)  # noqa: S603
+    log = (data_dir / f"serve-{port}.log").open("wb")
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -106,7 +107,9 @@ def served(
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, never a pipe nobody reads: a server that logs much (a store away, say) would
+        # block on a full pipe and stop answering. Read it after a failure.
+        stderr=log,
         start_new_session=True,  # its own process group, so that kill() reaches its children
     )
     base = f"http://127.0.0.1:{port}"
@@ -117,6 +120,7 @@ def served(
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=20)
+        log.close()
 
 
 @contextmanager

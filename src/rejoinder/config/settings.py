@@ -174,7 +174,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _redis = _env("REDIS_URL")
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
+        {
+            # Redis away is a miss, not an error (config/cache.py); fail fast when it is.
+            "BACKEND": "rejoinder.config.cache.ForgivingRedisCache",
+            "LOCATION": _redis,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if _redis
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
