@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -120,6 +121,10 @@ def served(
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=20)
+        # Its workers too: one left behind would keep serving, and holding the shared
+        # database, after the test.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         log.close()
 
 
