@@ -5,8 +5,11 @@ other server's reader within a second came through PostgreSQL's notifications.""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,15 +20,40 @@ from tests.servers import page_id, running_server
 pytestmark = pytest.mark.processes
 
 URI = "/live/postgres-notify/"
+SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+
+
+@contextmanager
+def postgres_url() -> Iterator[str]:
+    """The configured PostgreSQL, or (on a SQLite run) a throw-away one for this test alone."""
+    configured = os.environ.get("REJOINDER_DATABASE_URL", "")
+    if configured.startswith("postgres"):
+        yield configured
+        return
+    server = subprocess.Popen(  # noqa: S603
+        [str(SCRIPTS / "with-postgres"), "sh", "-c", 'echo "$REJOINDER_DATABASE_URL"; sleep 600'],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = ""
+        while not line.startswith("postgres"):
+            line = server.stdout.readline().strip()
+            assert line or server.poll() is None, "PostgreSQL did not start"
+        yield line
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # with-postgres stops and removes its server
+        server.wait(timeout=30)
 
 
 def test_without_redis_postgres_notifications_carry_events_between_servers(
     tmp_path: Path,
 ) -> None:
-    if not os.environ.get("REJOINDER_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; `make test` runs this on PostgreSQL")
-    settings = {"RATE_LIMITS": "0", "LIVE_POLL_SECONDS": "30"}
     with ExitStack() as servers:
+        url = servers.enter_context(postgres_url())
+        settings = {"RATE_LIMITS": "0", "LIVE_POLL_SECONDS": "30", "DATABASE_URL": url}
         a = servers.enter_context(running_server(tmp_path, URI, **settings))
         b = servers.enter_context(running_server(tmp_path, URI, **settings))
         page = page_id(tmp_path, URI, **settings)
