@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 def free_port() -> int:
@@ -36,13 +38,45 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
     raise AssertionError("server did not answer")
 
 
+_CREATED: set[str] = set()
+
+
+def _own_database(data_dir: Path, configured: str) -> str:
+    """A PostgreSQL database of `data_dir`'s own on the configured server, created once.
+
+    Servers of one test share it; no test sees what another left behind (a site switched to
+    pre-moderation, say), as each test already has its own SQLite file when none is configured.
+    """
+    import psycopg
+
+    name = "served_" + hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    url = urlunsplit(urlsplit(configured)._replace(path=f"/{name}"))
+    if url not in _CREATED:
+        with psycopg.connect(configured, autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{name}"')
+        _CREATED.add(url)
+    return url
+
+
 def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    """The environment of a server on `data_dir` with these REJOINDER_* settings."""
-    return {
+    """The environment of a server on `data_dir` with these REJOINDER_* settings.
+
+    Its database is `data_dir`'s own: a SQLite file in it, or a database of its own on the
+    configured PostgreSQL server, unless `settings` name one.
+    """
+    env = {
         **os.environ,
         "REJOINDER_DATA_DIR": str(data_dir),
         **{f"REJOINDER_{name}": value for name, value in settings.items()},
     }
+    configured = os.environ.get("REJOINDER_DATABASE_URL", "")
+    if configured.startswith("postgres") and "DATABASE_URL" not in settings:
+        env["REJOINDER_DATABASE_URL"] = _own_database(data_dir, configured)
+    return env
 
 
 def page_id(data_dir: Path, page_uri: str, **settings: str) -> int:
@@ -79,7 +113,7 @@ def served(
 ) -> Iterator[Served]:
     """Migrate a database, create the page `page_uri`, serve it; yield the running server.
 
-    The database is the configured one, or a fresh SQLite file in `data_dir` when none is.
+    The database is `data_dir`'s own (see `server_env`).
     `settings` are REJOINDER_* variables (without the prefix) for the server; with `worker`,
     it runs its mail worker beside it as `rejoinder serve` does by default.
     """

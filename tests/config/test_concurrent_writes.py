@@ -1,7 +1,8 @@
 """Many readers posting at once against the real server: every 2xx is stored, none is lost.
 
-Runs `rejoinder serve` (the production server) on the configured database, or on a fresh SQLite
-file in WAL mode when none is configured, and posts from several threads at once.
+Runs `rejoinder serve` (the production server) on a database of the test's own on the
+configured PostgreSQL, or on a fresh SQLite file in WAL mode when none is configured, and posts
+from several threads at once.
 """
 
 import json

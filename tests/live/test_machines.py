@@ -1,7 +1,7 @@
 """Two machines behind one proxy: two `rejoinder serve` on one database and one Redis.
 
-Like tests/live/test_two_servers.py, the servers share the configured database (PostgreSQL
-under scripts/with-postgres, as `make test` runs it; otherwise one SQLite file both open)
+Like tests/live/test_two_servers.py, the servers share one database (the test's own on the
+PostgreSQL of scripts/with-postgres, as `make test` runs it; otherwise one SQLite file both open)
 and a redis-server of the test's own, so the cache is Redis as in a deployment of several
 machines. What one machine does, the other must honour: the posting limits, what a reader
 reads right after writing, the comments a killed machine acknowledged, the mail each sends.

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.live.sse import Stream
 from tests.live.test_two_servers import _post
-from tests.servers import page_id, running_server
+from tests.servers import page_id, running_server, server_env
 
 pytestmark = pytest.mark.processes
 
@@ -24,11 +24,11 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 
 
 @contextmanager
-def postgres_url() -> Iterator[str]:
-    """The configured PostgreSQL, or (on a SQLite run) a throw-away one for this test alone."""
-    configured = os.environ.get("REJOINDER_DATABASE_URL", "")
-    if configured.startswith("postgres"):
-        yield configured
+def postgres_url(data_dir: Path) -> Iterator[str]:
+    """A database of the test's own on the configured PostgreSQL, or (on a SQLite run) a
+    throw-away PostgreSQL for this test alone."""
+    if os.environ.get("REJOINDER_DATABASE_URL", "").startswith("postgres"):
+        yield server_env(data_dir)["REJOINDER_DATABASE_URL"]
         return
     server = subprocess.Popen(  # noqa: S603
         [str(SCRIPTS / "with-postgres"), "sh", "-c", 'echo "$REJOINDER_DATABASE_URL"; sleep 600'],
@@ -52,7 +52,7 @@ def test_without_redis_postgres_notifications_carry_events_between_servers(
     tmp_path: Path,
 ) -> None:
     with ExitStack() as servers:
-        url = servers.enter_context(postgres_url())
+        url = servers.enter_context(postgres_url(tmp_path))
         settings = {"RATE_LIMITS": "0", "LIVE_POLL_SECONDS": "30", "DATABASE_URL": url}
         a = servers.enter_context(running_server(tmp_path, URI, **settings))
         b = servers.enter_context(running_server(tmp_path, URI, **settings))

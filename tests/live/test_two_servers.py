@@ -1,7 +1,7 @@
 """Two `rejoinder serve` processes on one database and one Redis: live events cross over.
 
-The servers share the configured database (PostgreSQL under scripts/with-postgres, as
-`make test` runs it; otherwise one SQLite file that both open) and a Redis server that the
+The servers share one database (the test's own on the PostgreSQL of scripts/with-postgres,
+as `make test` runs it; otherwise one SQLite file that both open) and a Redis server that the
 test starts on a free port (Debian's `redis-server`, installed by scripts/install-test-deps).
 The servers read the event log only every 30 s here, so an event that reaches the other
 server's reader within a second came through Redis.
