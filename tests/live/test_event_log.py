@@ -179,3 +179,22 @@ def test_replay_after_an_event_its_channel_only_and_refusals(
     assert store.purge_old_events() == 1
     assert store.replay(channel, after_id=ids[0], version=None) is None
     assert LiveEvent.objects.filter(channel=channel).count() == 1
+
+
+def test_the_moderators_counts_change_when_a_queue_does_not_with_each_published_comment(
+    page: Page, make_reader: Callable[[], Commenter]
+) -> None:
+    def site_counts() -> list[dict[str, int]]:
+        rows = LiveEvent.objects.filter(channel=f"site:{page.site_id}").order_by("id")
+        return [json.loads(row.data)["counts"] for row in rows]
+
+    _post(page, make_reader(), "Published at once")
+    assert site_counts() == []  # only `recent` changed: the page's poll brings it
+    rules = settings_for(page.site)
+    rules.mode = "pre"
+    rules.save()
+    held = _post(page, make_reader(), "Waits for a moderator")
+    assert [c["pending"] for c in site_counts()] == [1]
+    with transaction.atomic():
+        change_status(Comment.objects.select_for_update().get(pk=held.pk), CommentStatus.PUBLISHED)
+    assert [c["pending"] for c in site_counts()] == [1, 0]

@@ -20,10 +20,12 @@ from django.db import transaction
 
 @dataclass(frozen=True)
 class CommentPublished:
-    """A comment became visible: posted published, or approved later."""
+    """A comment became visible: posted published, or approved later (`was_held`: it left a
+    moderators' queue)."""
 
     comment_id: int
     page_id: int
+    was_held: bool = False
 
 
 @dataclass(frozen=True)

@@ -377,7 +377,8 @@ def change_status(
     visible = status == CommentStatus.PUBLISHED
     comment.page.bump(comment_count=int(visible) - int(was_visible))
     if visible and not was_visible:
-        emit(CommentPublished(comment_id=comment.pk, page_id=comment.page_id))
+        held = previous == CommentStatus.PENDING
+        emit(CommentPublished(comment_id=comment.pk, page_id=comment.page_id, was_held=held))
     elif was_visible and not visible:
         emit(CommentHidden(comment_id=comment.pk, page_id=comment.page_id, status=status))
     return previous

@@ -43,8 +43,12 @@ def listen() -> None:
         PageRated,
     ):
         events.on(event_type, _capture, within_transaction=True)
-    # The moderators' queue counts change with every comment that arrives, is held, shown,
-    # hidden or deleted: counted once per change, after commit, for the site's stream.
+    # The moderators' queue counts change when a comment is held, leaves a queue, is hidden
+    # or deleted: counted once per change, after commit, for the site's stream. A comment
+    # posted and published at once changes only `recent` (the last 24 hours, not work to do):
+    # counting the day's comments on every post would cost a busy site most of its posting
+    # rate and announce a new number to the moderators' screen readers with every comment;
+    # the page's once-a-minute poll brings it.
     for queue_event in (
         events.CommentPublished,
         events.CommentHeld,
@@ -80,6 +84,8 @@ def _record(event: Any, state: dict[str, int]) -> None:
 
 
 def _record_queue(event: Any) -> None:
+    if isinstance(event, events.CommentPublished) and not event.was_held:
+        return
     try:
         site = Site.objects.filter(pages__pk=event.page_id).first()
         if site is None:
