@@ -71,8 +71,17 @@ def test_a_reply_that_also_mentions_is_one_reply_notice(
     assert _kinds(ana) == [(NoticeKind.REPLY, reply.pk)]
 
 
+@pytest.mark.parametrize(
+    ("action", "status", "told"),
+    [("approve", CommentStatus.PUBLISHED, True), ("spam", CommentStatus.SPAM, False)],
+)
 def test_a_held_comment_tells_nobody_until_approved(
-    page: Page, make_reader: Callable[[], Commenter], moderator: Any
+    page: Page,
+    make_reader: Callable[[], Commenter],
+    moderator: Any,
+    action: str,
+    status: CommentStatus,
+    told: bool,
 ) -> None:
     ana, bo = make_reader(), make_reader()
     first = _post(page, ana, "Ana", "First.")
@@ -83,23 +92,9 @@ def test_a_held_comment_tells_nobody_until_approved(
     assert held.status == CommentStatus.PENDING
     assert _kinds(ana) == []
     with transaction.atomic():
-        moderate(comment_ids=[held.pk], action="approve", moderator=moderator)
-    assert _kinds(ana) == [(NoticeKind.REPLY, held.pk)]
-
-
-def test_spam_tells_nobody(
-    page: Page, make_reader: Callable[[], Commenter], moderator: Any
-) -> None:
-    ana, bo = make_reader(), make_reader()
-    first = _post(page, ana, "Ana", "First.")
-    rules = settings_for(page.site)
-    rules.mode = "pre"
-    rules.save()
-    held = _post(page, bo, "Bo", "@Ana buy now.", parent_id=first.pk)
-    with transaction.atomic():
-        moderate(comment_ids=[held.pk], action="spam", moderator=moderator)
-    assert Comment.objects.get(pk=held.pk).status == CommentStatus.SPAM
-    assert _kinds(ana) == []
+        moderate(comment_ids=[held.pk], action=action, moderator=moderator)
+    assert Comment.objects.get(pk=held.pk).status == status
+    assert _kinds(ana) == ([(NoticeKind.REPLY, held.pk)] if told else [])
 
 
 def test_a_shadowed_comment_tells_nobody(
