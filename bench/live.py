@@ -6,6 +6,8 @@ how many streams were still connected, how long the comment took to reach every 
 the moment the POST was sent, before its commit) and the servers' memory per open stream.
 Not a timed test:
     .venv/bin/python bench/live.py --streams 10000 --hold 60
+With `--attach PAGE` it only opens the streams on a server already running on `--port` and
+holds them until terminated (`BENCH_STREAMS=1000 make bench`).
 """
 
 from __future__ import annotations
@@ -137,8 +139,31 @@ async def run(port: int, page: int, streams: int, hold: float) -> dict[str, floa
     }
 
 
+async def hold_open(port: int, page: int, streams: int) -> None:
+    """Open `streams` streams on a running server and keep them open until terminated
+    (for `make bench` with streams open: BENCH_STREAMS in bench/run_rejoinder.sh)."""
+    opened = []
+    for start in range(0, streams, 200):
+        opened += await asyncio.gather(
+            *(_open(port, page) for _ in range(min(200, streams - start)))
+        )
+    print(f"[live] {len(opened)} streams open on page {page}", file=sys.stderr, flush=True)
+
+    async def drain(reader: asyncio.StreamReader) -> None:
+        while await reader.read(65536):  # heartbeats and events, as a browser reads them
+            pass
+
+    await asyncio.gather(*(drain(r) for r, _ in opened))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--attach",
+        type=int,
+        metavar="PAGE",
+        help="only open --streams streams on page PAGE of the server on --port and hold them",
+    )
     parser.add_argument("--streams", type=int, default=1000)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--hold", type=float, default=60, help="seconds the streams stay idle")
@@ -151,6 +176,9 @@ def main() -> None:
     if hard != resource.RLIM_INFINITY and hard < args.streams + 100:
         raise SystemExit(f"the open-file limit ({hard}) is below {args.streams} streams")
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if args.attach is not None:
+        asyncio.run(hold_open(args.port, args.attach, args.streams))
+        return
     with tempfile.TemporaryDirectory() as data:
         env = {
             **os.environ,

@@ -50,3 +50,36 @@ def latency_ms(report: str, percent: str) -> float:
     value = re.search(rf"{percent}%\s+([\d.]+)(us|ms|s)", report)
     assert value, report
     return float(value.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[value.group(2)]
+
+
+_POST_LUA = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"uri": "%s", "name": "Bench", "body": "%s comment ' .. n .. ' about the council budget, the bridge and the river, long enough to look like a real comment of a few sentences."}')
+end
+"""
+
+
+def post_script(path: Path, uri: str, tag: str = "A") -> Path:
+    """Write a wrk script to `path` that posts new top-level comments on `uri`, each body
+    unique within this script (`tag` keeps them apart from another wrk's)."""
+    path.write_text(_POST_LUA % (uri, tag))
+    return path
+
+
+def figures(report: str) -> dict[str, float]:
+    """Rate, p50/p99 latency, requests and non-2xx answers of a wrk report."""
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", report)
+    done = re.search(r"(\d+) requests in", report)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
+    assert rate, report
+    assert done, report
+    return {
+        "req_per_s": float(rate.group(1)),
+        "p50_ms": round(latency_ms(report, "50"), 1),
+        "p99_ms": round(latency_ms(report, "99"), 1),
+        "requests": int(done.group(1)),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+    }

@@ -10,7 +10,6 @@ bench/results/notify-<time>.json.
 import argparse
 import json
 import os
-import re
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -33,7 +32,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "rejoinder.config.settings"
 
 import django  # noqa: E402
 
-from local_server import latency_ms, served, wrk  # noqa: E402
+from local_server import figures, post_script, served, wrk  # noqa: E402
 
 django.setup()
 from aiosmtpd.controller import Controller  # noqa: E402
@@ -67,32 +66,15 @@ Subscription.objects.bulk_create(
 )
 connections.close_all()
 
-LUA = """wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-n = 0
-request = function()
-  n = n + 1
-  return wrk.format(nil, nil, nil, '{"uri": "%s", "name": "Bench", "body": "Comment ' .. n .. ' about the council budget, the bridge and the river, long enough to look like a real comment of a few sentences."}')
-end
-"""
-
 
 def load(uri: str) -> dict:
-    script = data / "post.lua"
-    script.write_text(LUA % uri)
     report = wrk(
         f"http://127.0.0.1:{PORT}/api/v1/comments",
         conns=args.conns,
         duration=args.duration,
-        script=script,
+        script=post_script(data / "post.lua", uri),
     )
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
-    return {
-        "req_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1)),
-        "p50_ms": round(latency_ms(report, "50"), 1),
-        "p99_ms": round(latency_ms(report, "99"), 1),
-        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-    }
+    return {k: v for k, v in figures(report).items() if k != "requests"}
 
 
 with served(PORT, env):

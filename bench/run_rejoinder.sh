@@ -9,6 +9,8 @@
 #        PEERS_HARNESS (dir with seedplan.py/seedhttp.py; default ../shared/peers)
 #        any other REJOINDER_* setting is passed through to the server (e.g.
 #        REJOINDER_THREAD_CACHE_SECONDS=0 to measure with the thread cache off)
+#        BENCH_STREAMS=N: hold N live streams open on the write target's page while measured
+#        (bench/live.py --attach), so that every POST is also pushed to N readers
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${REJOINDER_ROOT:-$(dirname "$HERE")}"
@@ -16,11 +18,14 @@ HARNESS="${PEERS_HARNESS:-$ROOT/../shared/peers}"
 D="${PEERS_DIR:-/tmp/peers}/rejoinder"; DATA="$D/data"
 DB="$DATA/rejoinder.sqlite3"; SNAP="$DATA/seeded.sqlite3"; STAMP="$DATA/seeded.fingerprint"
 PORT="${REJOINDER_PORT:-8084}"; SEED_PORT="${REJOINDER_SEED_PORT:-8094}"
-PIDF="$D/server.pid"; SEED_PIDF="$D/seed-server.pid"
+PIDF="$D/server.pid"; SEED_PIDF="$D/seed-server.pid"; STREAMS_PIDF="$D/streams.pid"
 mkdir -p "$DATA"
 # wrk's connections all come from 127.0.0.1: the per-address bound on requests in flight (16)
 # would answer most of c64 with 429s.
+# The streams of BENCH_STREAMS come from 127.0.0.1 too.
+STREAMS="${BENCH_STREAMS:-0}"
 export REJOINDER_DATA_DIR="$DATA" REJOINDER_RATE_LIMITS=0 REJOINDER_REQUESTS_PER_ADDRESS=1000 \
+  REJOINDER_MAX_STREAMS=$((STREAMS + 100)) REJOINDER_STREAMS_PER_ADDRESS=$((STREAMS + 100)) \
   REJOINDER_ALLOWED_HOSTS="127.0.0.1,localhost" DJANGO_SETTINGS_MODULE=rejoinder.config.settings
 BIN="$ROOT/.venv/bin"
 
@@ -70,8 +75,16 @@ fingerprint() {
 
 case "${1:-}" in
   start)
-    serve "$PIDF" "$D/server.log" "$PORT" ;;
-  stop) stop_bg "$PIDF" ;;
+    serve "$PIDF" "$D/server.log" "$PORT"
+    if [ "$STREAMS" -gt 0 ]; then
+      page=$(sqlite3 "$DB" "select id from pages_page where uri = '/news/write-target/'")
+      : >"$D/streams.log"
+      start_bg "$STREAMS_PIDF" "$D/streams.log" \
+        "$BIN/python" "$HERE/live.py" --attach "$page" --port "$PORT" --streams "$STREAMS"
+      for i in $(seq 1 600); do grep -q "streams open" "$D/streams.log" && break; sleep 0.1; done
+      grep -q "streams open" "$D/streams.log" || { echo "streams not opened; see $D/streams.log" >&2; exit 1; }
+    fi ;;
+  stop) stop_bg "$STREAMS_PIDF"; stop_bg "$PIDF" ;;
   seed)
     stop_bg "$PIDF"; stop_bg "$SEED_PIDF"
     rm -f "$DB" "$DB-wal" "$DB-shm" "$SNAP" "$STAMP"
