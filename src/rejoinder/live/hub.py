@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from enum import Enum
 from typing import Any, TypeVar
 
 from django.db import close_old_connections, connections
@@ -33,14 +34,26 @@ LOOKBACK_SECONDS = 5.0
 _BATCH = 2000
 
 
+class Signal(Enum):
+    """What a stream's queue holds besides events."""
+
+    STOP = "stop"  # the server is stopping: end the stream
+    KEEP_ALIVE = "keep-alive"  # the hub's heartbeat: send one unless events go anyway
+    GONE = "gone"  # the client went away
+
+
 class Subscriber:
     """One open stream: its channel, the last id it was given, and what it has to send."""
 
     def __init__(self, channel: str) -> None:
         self.channel = channel
         self.last_id = 0
-        self.queue: asyncio.Queue[Entry | None] = asyncio.Queue()  # None: the server stops
+        # One queue is all a stream waits on: its events, and the signals above.
+        self.queue: asyncio.Queue[Entry | Signal] = asyncio.Queue()
         self._held: list[Entry] | None = []  # events that came while it caught up
+
+    def signal(self, signal: Signal) -> None:
+        self.queue.put_nowait(signal)
 
     def offer(self, entries: list[Entry]) -> None:
         if self._held is not None:
@@ -110,9 +123,16 @@ class Hub:
         """The server is stopping: end every stream (browsers reconnect, to another process or
         machine, with their last id); open streams would otherwise hold the shutdown."""
         self.closing = True
+        self._signal_all(Signal.STOP)
+
+    def keep_alive(self) -> None:
+        """Time for every stream's heartbeat: one timer for all of them, not one each."""
+        self._signal_all(Signal.KEEP_ALIVE)
+
+    def _signal_all(self, signal: Signal) -> None:
         for group in self.channels.values():
             for subscriber in group:
-                subscriber.queue.put_nowait(None)
+                subscriber.signal(signal)
 
     def _on_stop_signal(self, loop: asyncio.AbstractEventLoop) -> None:
         # Granian's worker stops on SIGTERM/SIGINT through a handler on this loop, then waits

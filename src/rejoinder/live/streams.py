@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
@@ -29,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth import get_user
 
 from rejoinder.live import store
-from rejoinder.live.hub import Hub, Subscriber
+from rejoinder.live.hub import Hub, Signal, Subscriber
 from rejoinder.live.store import Entry
 from rejoinder.moderation.roles import is_moderator
 from rejoinder.pages.embedding import site_allows
@@ -82,11 +83,13 @@ def number(value: str, name: str) -> int:
     return int(value)
 
 
+@functools.lru_cache(maxsize=256)  # one event goes to every stream of its channel
 def frame(entry: Entry) -> bytes:
     return f"id: {entry.id}\nevent: {entry.kind}\ndata: {entry.data}\n\n".encode()
 
 
 RELOAD = b"event: reload\ndata: {}\n\n"
+KEEP_ALIVE = b": keep-alive\n\n"
 _HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
     (b"cache-control", b"no-store"),
@@ -127,6 +130,7 @@ class Streams:
         self.hub = hub
         self.heartbeat = heartbeat
         self.max_streams = max_streams
+        self._beating: asyncio.Task[None] | None = None
 
     def route(self, scope: MutableMapping[str, Any]) -> str | None:
         """The channel this request asks to follow, or None when it is not a stream."""
@@ -142,9 +146,18 @@ class Streams:
 
     async def start(self) -> None:
         await self.hub.start()
+        if self._beating is None:
+            self._beating = asyncio.create_task(self._beat())
 
     async def stop(self) -> None:
+        if self._beating is not None:
+            self._beating.cancel()
         await self.hub.stop()
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            self.hub.keep_alive()
 
     async def __call__(
         self,
@@ -179,7 +192,7 @@ class Streams:
             raise Refused(
                 503, "Too many streams", "This server has all the live streams it can hold.", 10
             )
-        await self.hub.start()
+        await self.start()
         session_key = _cookie(headers.get("cookie", ""), settings.SESSION_COOKIE_NAME)
         origin = _foreign_origin(scope, headers)
         allowed = await self.hub.db(_allowed, channel, session_key, origin)
@@ -224,31 +237,28 @@ class Streams:
                 self.hub.unsubscribe(subscriber)
 
     async def _follow(self, subscriber: Subscriber, receive: Receive, send: Send) -> None:
+        # The stream waits on its queue alone (no timer or second waiter each): a watcher
+        # tells it when the client goes, the hub's one timer when a heartbeat is due.
         async def gone() -> None:
             while (await receive())["type"] != "http.disconnect":
                 pass
+            subscriber.signal(Signal.GONE)
 
         watcher = asyncio.ensure_future(gone())
         try:
-            while not watcher.done():
-                getting = asyncio.ensure_future(subscriber.queue.get())
-                done, _ = await asyncio.wait(
-                    {getting, watcher}, timeout=self.heartbeat, return_when=asyncio.FIRST_COMPLETED
+            while True:
+                items = [await subscriber.queue.get()]
+                while not subscriber.queue.empty():
+                    items.append(subscriber.queue.get_nowait())
+                if Signal.GONE in items:
+                    return
+                body = b"".join(frame(item) for item in items if isinstance(item, Entry))
+                if Signal.STOP in items:
+                    await send({"type": "http.response.body", "body": body})
+                    return
+                await send(
+                    {"type": "http.response.body", "body": body or KEEP_ALIVE, "more_body": True}
                 )
-                if getting in done:
-                    entries = [getting.result()]
-                    while not subscriber.queue.empty():
-                        entries.append(subscriber.queue.get_nowait())
-                    body = b"".join(frame(e) for e in entries if e is not None)
-                    if None in entries:  # the server is stopping
-                        await send({"type": "http.response.body", "body": body})
-                        return
-                else:
-                    getting.cancel()
-                    if watcher in done:
-                        return
-                    body = b": keep-alive\n\n"
-                await send({"type": "http.response.body", "body": body, "more_body": True})
         except Exception:  # whatever the server raises for a closed connection
             return  # the client went away mid-send
         finally:
