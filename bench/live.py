@@ -213,6 +213,10 @@ def main() -> None:
         try:
             with served(args.port, env):
                 figures = asyncio.run(run(args.port, page, args.streams, args.hold))
+        except BaseException:
+            log = Path(data, "serve.log")
+            print(log.read_text()[-3000:] if log.exists() else "", file=sys.stderr)
+            raise
         finally:
             if redis is not None:
                 redis.terminate()

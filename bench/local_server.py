@@ -21,7 +21,8 @@ def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
         [str(ROOT / ".venv/bin/rejoinder"), "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
         env=dict(env),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # What went wrong, for after a failed run (a pipe nobody reads could block it).
+        stderr=Path(env.get("REJOINDER_DATA_DIR", ".")).joinpath("serve.log").open("ab"),
         start_new_session=True,
     )
     try:
@@ -34,7 +35,12 @@ def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
         yield
     finally:
         os.killpg(server.pid, 15)
-        server.wait(30)
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            print("[bench] the server did not stop within 60 s of SIGTERM: killed", flush=True)
+            os.killpg(server.pid, 9)
+            server.wait(10)
 
 
 def wrk(url: str, *, conns: int, duration: int, script: Path | None = None) -> str:
