@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.renderers import JSONRenderer
 
 from rejoinder.api import (
     accounts,
@@ -46,6 +47,12 @@ class RejoinderAPI(NinjaAPI):
         return schema
 
 
+class CompactJSON(JSONRenderer):
+    """JSON without the spaces after `,` and `:`: every answer a few percent smaller."""
+
+    json_dumps_params = {"separators": (",", ":")}
+
+
 def _document_idempotency(operation: dict[str, Any]) -> None:
     """Declare the Idempotency-Key header of a write and the header marking a replayed answer."""
     operation.setdefault("parameters", []).append(
@@ -72,6 +79,7 @@ def _document_idempotency(operation: dict[str, Any]) -> None:
 
 
 api = RejoinderAPI(
+    renderer=CompactJSON(),
     title="Rejoinder API",
     version="1",
     description=(
