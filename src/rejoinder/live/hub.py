@@ -31,6 +31,9 @@ T = TypeVar("T")
 
 # How far back each read looks for events of other pages that committed late.
 LOOKBACK_SECONDS = 5.0
+# After a notice, how long the hub waits for more before it reads: in a burst of posts each
+# stream then wakes and sends once for several events, not once for each.
+GATHER_SECONDS = 0.05
 _BATCH = 2000
 
 
@@ -180,6 +183,7 @@ class Hub:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                await asyncio.sleep(GATHER_SECONDS)
             self._wake.clear()
             try:
                 await self.read_once()
