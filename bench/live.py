@@ -25,28 +25,14 @@ import time
 import urllib.request
 from pathlib import Path
 
-from local_server import ROOT, served
+from local_server import group_pids, prepare, served
 
 URI = "/bench/live/"
 
 
-def _server_pids(bind: str) -> list[str]:
-    pids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        if bind.encode() in cmdline:
-            pids.append(pid)
-    return pids
-
-
-def _rss_kib(bind: str) -> int:
+def _rss_kib(group: int) -> int:
     total = 0
-    for pid in _server_pids(bind):
+    for pid in group_pids(group):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -56,10 +42,10 @@ def _rss_kib(bind: str) -> int:
     return total
 
 
-def _cpu_seconds(bind: str) -> float:
+def _cpu_seconds(group: int) -> float:
     """User + system CPU time the server's processes have used so far."""
     ticks = 0
-    for pid in _server_pids(bind):
+    for pid in group_pids(group):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -88,9 +74,9 @@ async def _until_comment(reader: asyncio.StreamReader) -> float:
             return time.monotonic()
 
 
-async def run(port: int, page: int, streams: int, hold: float) -> dict[str, float]:
+async def run(port: int, page: int, streams: int, hold: float, group: int) -> dict[str, float]:
     bind = f"127.0.0.1:{port}"
-    before = _rss_kib(bind)
+    before = _rss_kib(group)
     opened = []
     started = time.monotonic()
     for start in range(0, streams, 200):
@@ -99,11 +85,11 @@ async def run(port: int, page: int, streams: int, hold: float) -> dict[str, floa
         )
     opening = time.monotonic() - started
     await asyncio.sleep(2)
-    after = _rss_kib(bind)
+    after = _rss_kib(group)
     waiting = [asyncio.create_task(_until_comment(r)) for r, _ in opened]
-    cpu_before, held_from = _cpu_seconds(bind), time.monotonic()
+    cpu_before, held_from = _cpu_seconds(group), time.monotonic()
     await asyncio.sleep(hold)
-    idle_cpu = (_cpu_seconds(bind) - cpu_before) / (time.monotonic() - held_from)
+    idle_cpu = (_cpu_seconds(group) - cpu_before) / (time.monotonic() - held_from)
     dropped = sum(1 for task in waiting if task.done())  # ended before any comment
     body = json.dumps({"uri": URI, "name": "Bench", "body": "Breaking news"}).encode()
     request = urllib.request.Request(
@@ -188,13 +174,6 @@ def main() -> None:
             # Every stream comes from 127.0.0.1 here.
             "REJOINDER_STREAMS_PER_ADDRESS": str(args.streams + 10),
         }
-        setup = (
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
-            "django.setup(); from django.core.management import call_command;"
-            "call_command('migrate', verbosity=0);"
-            "from rejoinder.pages.lookup import default_site, ensure_page;"
-            f"print(ensure_page(default_site(), {URI!r}).pk)"
-        )
         redis = None
         if args.redis:
             redis_port = args.port + 1
@@ -204,15 +183,10 @@ def main() -> None:
             )
             env["REJOINDER_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             time.sleep(0.5)
-        python = str(ROOT / ".venv/bin/python")
-        page = int(
-            subprocess.run(
-                [python, "-c", setup], env=env, check=True, capture_output=True, text=True
-            ).stdout
-        )
+        page = prepare(env, URI)
         try:
-            with served(args.port, env):
-                figures = asyncio.run(run(args.port, page, args.streams, args.hold))
+            with served(args.port, env) as server:
+                figures = asyncio.run(run(args.port, page, args.streams, args.hold, server.pid))
         except BaseException:
             log = Path(data, "serve.log")
             print(log.read_text()[-3000:] if log.exists() else "", file=sys.stderr)

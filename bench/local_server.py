@@ -14,15 +14,50 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def prepare(env: Mapping[str, str], uri: str) -> int:
+    """Migrate the database `env` names, create the page `uri` there; return its id."""
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
+        "django.setup(); from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0);"
+        "from rejoinder.pages.lookup import default_site, ensure_page;"
+        f"print(ensure_page(default_site(), {uri!r}).pk)"
+    )
+    python = str(ROOT / ".venv/bin/python")
+    done = subprocess.run(
+        [python, "-c", code], env=dict(env), check=True, capture_output=True, text=True
+    )
+    return int(done.stdout)
+
+
+def group_pids(group: int) -> list[int]:
+    """The processes of a process group (a server started by `served` leads its own)."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.getpgid(int(pid)) == group:
+                pids.append(int(pid))
+        except ProcessLookupError:
+            continue
+    return pids
+
+
 @contextmanager
-def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
-    """Run `rejoinder serve --no-worker` on 127.0.0.1:port until the block ends."""
+def served(port: int, env: Mapping[str, str], *options: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `rejoinder serve` on 127.0.0.1:port (with `options`, else `--no-worker`) until the
+    block ends; yield its process, the leader of its process group."""
+    log = Path(env.get("REJOINDER_DATA_DIR", ".")).joinpath("serve.log").open("ab")
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/rejoinder"), "serve", "--no-worker", "--bind", f"127.0.0.1:{port}"],
+        [
+            str(ROOT / ".venv/bin/rejoinder"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            *(options or ["--no-worker"]),
+        ],
         env=dict(env),
         stdout=subprocess.DEVNULL,
-        # What went wrong, for after a failed run (a pipe nobody reads could block it).
-        stderr=Path(env.get("REJOINDER_DATA_DIR", ".")).joinpath("serve.log").open("ab"),
+        stderr=log,  # what went wrong, for after a failed run (a pipe nobody reads could block)
         start_new_session=True,
     )
     try:
@@ -32,7 +67,7 @@ def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
                 break
             except OSError:
                 time.sleep(0.2)
-        yield
+        yield server
     finally:
         os.killpg(server.pid, 15)
         try:
@@ -41,6 +76,7 @@ def served(port: int, env: Mapping[str, str]) -> Iterator[None]:
             print("[bench] the server did not stop within 60 s of SIGTERM: killed", flush=True)
             os.killpg(server.pid, 9)
             server.wait(10)
+        log.close()
 
 
 def wrk(url: str, *, conns: int, duration: int, script: Path | None = None) -> str:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-from local_server import ROOT
+from local_server import group_pids, prepare, served
 
 URI = "/bench/memory/"
 PORT = 8790
@@ -35,22 +33,20 @@ SETUPS = [
 
 def _group_kib(group: int) -> tuple[int, int, int]:
     """PSS and RSS (KiB) summed over the processes of a process group, and how many."""
-    pss = rss = count = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    pss = rss = 0
+    pids = group_pids(group)
+    for pid in pids:
         try:
-            if os.getpgid(int(pid)) != group:
-                continue
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-        except (OSError, ProcessLookupError):
+        except OSError:
             continue
-        count += 1
         for line in rollup:
             name, _, value = line.partition(":")
             if name == "Pss":
                 pss += int(value.split()[0])
             elif name == "Rss":
                 rss += int(value.split()[0])
-    return pss, rss, count
+    return pss, rss, len(pids)
 
 
 def _use(base: str) -> None:
@@ -66,35 +62,16 @@ def _use(base: str) -> None:
         urllib.request.urlopen(f"{base}/api/v1/threads?uri={URI}", timeout=30).read()  # noqa: S310
 
 
-def measure(setup: dict[str, object], data: str) -> dict[str, object]:
-    env = {**os.environ, "REJOINDER_DATA_DIR": data, "REJOINDER_RATE_LIMITS": "0"}
-    command = [str(ROOT / ".venv/bin/rejoinder"), "serve", "--bind", f"127.0.0.1:{PORT}"]
-    command += ["--workers", str(setup["workers"]), "--threads", str(setup["threads"])]
+def measure(setup: dict[str, object], env: dict[str, str]) -> dict[str, object]:
+    options = ["--workers", str(setup["workers"]), "--threads", str(setup["threads"])]
     if not setup["mail_worker"]:
-        command.append("--no-worker")
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{PORT}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/counts?uri={URI}", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+        options.append("--no-worker")
+    with served(PORT, env, *options) as server:
         time.sleep(2)
         idle = _group_kib(server.pid)
-        _use(base)
+        _use(f"http://127.0.0.1:{PORT}")
         time.sleep(2)
         used = _group_kib(server.pid)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
     return {
         **setup,
         "processes": used[2],
@@ -107,17 +84,10 @@ def measure(setup: dict[str, object], data: str) -> dict[str, object]:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as data:
-        setup = (
-            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rejoinder.config.settings';"
-            "django.setup(); from django.core.management import call_command;"
-            "call_command('migrate', verbosity=0);"
-            "from rejoinder.pages.lookup import default_site, ensure_page;"
-            f"ensure_page(default_site(), {URI!r})"
-        )
-        env = {**os.environ, "REJOINDER_DATA_DIR": data}
-        subprocess.run([str(ROOT / ".venv/bin/python"), "-c", setup], env=env, check=True)
+        env = {**os.environ, "REJOINDER_DATA_DIR": data, "REJOINDER_RATE_LIMITS": "0"}
+        prepare(env, URI)
         for each in SETUPS:
-            print(json.dumps(measure(each, data)), flush=True)
+            print(json.dumps(measure(each, env)), flush=True)
 
 
 if __name__ == "__main__":
